@@ -1,0 +1,60 @@
+/*
+ * cli.h - the command-line front: option parsing and the commands.
+ *
+ * Each command family lives in its own cmd_*.c and is listed in the command
+ * table of main.c. Every command takes --db URL (default: db_default_url()).
+ * Errors print one translated line on stderr and map to exit codes through
+ * kh_kind_exit_code(). Unknown options are errors.
+ */
+#ifndef KH_CLI_CLI_H
+#define KH_CLI_CLI_H
+
+#include <stdbool.h>
+
+#include "core/err.h"
+#include "db/db.h"
+
+struct cli_opt {
+	const char *name;	/* without the leading "--" */
+	bool has_arg;		/* takes a value: --name VALUE or --name=VALUE */
+	const char *value;	/* the value given (or NULL) */
+	bool seen;		/* given at all */
+};
+
+/*
+ * Parse argv[0..argc) (options and positional words in any order). Known
+ * options are filled in opts; positional words are collected into pos (at
+ * most max_pos). Returns 0, or prints an error and returns KH_E_INVALID.
+ */
+int cli_parse(int argc, char **argv, struct cli_opt *opts, int nopts,
+    const char **pos, int max_pos, int *npos);
+
+/* Value of an option by name, NULL when absent. */
+const char *cli_get(const struct cli_opt *opts, int nopts, const char *name);
+bool cli_has(const struct cli_opt *opts, int nopts, const char *name);
+
+/*
+ * Open the database named by --db (or the default), creating the folder of
+ * an SQLite file, and apply pending migrations. Prints errors.
+ */
+int cli_open_db(const char *url, struct db **out);
+
+/* Print a translated error (language from $LANG: vi unless it says en). */
+void cli_print_err(const struct kh_err *err);
+
+/* The language for messages on the terminal. */
+const char *cli_lang(void);
+
+/* Read one line from stdin (a password), without its newline. */
+char *cli_read_line(void);
+
+/* Commands: argc/argv start after the command name. Return an exit code. */
+int cmd_serve(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+int cmd_units(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_token(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+
+#endif
