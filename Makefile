@@ -73,7 +73,7 @@ $(BUILD)/locale/C.UTF-8/LC_MESSAGES/khuyenhoc.mo: po/vi.po | $(BUILD)/.deps-ok
 
 # Refresh the template and merge it into vi.po after changing messages.
 po-update:
-	xgettext --from-code=UTF-8 -k_ -kN_ -kT -kTN:1,2 -ktr -o po/khuyenhoc.pot $(SRC)
+	xgettext --from-code=UTF-8 --language=C --keyword=N_ --keyword=tr:2 --add-comments=TRANSLATORS --no-location --sort-output -o po/khuyenhoc.pot $(SRC)
 	msgmerge --update --no-fuzzy-matching --backup=none po/vi.po po/khuyenhoc.pot
 
 # Unit tests: one Criterion binary over the library.

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# make bench: figures printed as ratios against a reference measured in the
+# same run, never as pass/fail timings.
+#   1. subtree counts under a province and the whole country (SQLite, and
+#      PostgreSQL when a test cluster can be started), against a full count;
+#   2. requests/s of a unit page for a logged-in officer against /healthz of
+#      the same server, and the server's peak resident memory under that load.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${KH_BIN:-build/khuyenhoc}
+tmp=$(mktemp -d)
+server_pid=""
+cleanup() {
+	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+	[ -n "${PG_STARTED:-}" ] && tests/pg.sh stop >/dev/null 2>&1 || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+echo "== Subtree counts (SQLite)"
+build/bench-core "sqlite:$tmp/bench.db" 20
+
+if [ -x tests/pg.sh ] && [ -z "${KH_BENCH_NO_PG:-}" ]; then
+	echo "== Subtree counts (PostgreSQL)"
+	eval "$(tests/pg.sh start)"
+	PG_STARTED=1
+	build/bench-core "$KHUYENHOC_TEST_PG" 20
+fi
+
+echo "== HTTP: unit page for a logged-in officer vs /healthz"
+db="sqlite:$tmp/http.db"
+"$BIN" demo --db "$db" >/dev/null
+KHUYENHOC_QUIET=1 "$BIN" serve --db "$db" --listen 127.0.0.1:0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
+server_pid=$!
+for _ in $(seq 1 100); do
+	grep -q 'listening on' "$tmp/serve.out" 2>/dev/null && break
+	sleep 0.1
+done
+url=$(grep -o 'http://[^ ]*' "$tmp/serve.out" | head -n 1)
+url=${url%/}
+curl -s -c "$tmp/jar" "$url/login" >"$tmp/login.html"
+csrf=$(grep -o 'name="_csrf" value="[^"]*"' "$tmp/login.html" | head -n 1 | sed 's/.*value="//; s/"$//')
+curl -s -b "$tmp/jar" -c "$tmp/jar" -o /dev/null \
+	--data-urlencode "login=canbo.lechan" --data-urlencode "password=khuyenhoc-demo" \
+	--data-urlencode "_csrf=$csrf" "$url/login"
+session=$(awk '$6 == "kh_session" { print $7 }' "$tmp/jar")
+[ -n "$session" ] || { echo "bench: could not log in" >&2; exit 1; }
+status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: kh_session=$session" "$url/units/11383")
+[ "$status" = 200 ] || { echo "bench: unit page answered $status" >&2; exit 1; }
+
+rps() {
+	wrk -t2 -c16 -d"${KH_BENCH_SECONDS:-5}"s "$@" | awk '/Requests\/sec/ { print $2 }'
+}
+health=$(rps "$url/healthz")
+page=$(rps -H "Cookie: kh_session=$session" "$url/units/11383")
+hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$server_pid/status")
+echo "reference: /healthz ${health} requests/s"
+echo "unit page (officer, Phường Lê Chân): ${page} requests/s"
+awk -v p="$page" -v h="$health" 'BEGIN { printf "ratio unit page / healthz: %.3f\n", p / h }'
+echo "server peak RSS under load: $((hwm / 1024)) MiB"

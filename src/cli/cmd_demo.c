@@ -1,0 +1,127 @@
+/*
+ * cmd_demo.c - khuyenhoc demo: the administrative units and a small demo
+ * data set for Hải Phòng (made-up people and organisations in real units),
+ * so that `make run` opens on something to look at. Idempotent.
+ */
+#include "cli/cli.h"
+#include "auth/users.h"
+#include "core/i18n.h"
+#include "units/units.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The password of every demo account; printed by `make run`. Demo
+ * databases are for trying the system out, never for real data. */
+#define DEMO_PASSWORD "khuyenhoc-demo"
+
+struct demo_user {
+	const char *login, *full_name, *role, *unit;
+};
+
+static const struct demo_user demo_users[] = {
+	{"hkh.haiphong", "Nguyễn Thị Hoa", "admin", "31"},
+	{"xem.haiphong", "Lê Quang Huy", "viewer", "31"},
+	{"quanly.lechan", "Vũ Thị Thu", "manager", "11383"},
+	{"canbo.lechan", "Trần Văn Minh", "officer", "11383"},
+	{"canbo.hongbang", "Phạm Thị Lan", "officer", "11311"},
+};
+
+struct demo_org {
+	const char *parent;	/* parent code (today's unit) */
+	const char *code;	/* the organisation's own code */
+	const char *kind, *name, *address;
+};
+
+static const struct demo_org demo_orgs[] = {
+	{"31", "31-HKH", UNIT_ASSOCIATION, "Hội Khuyến học thành phố Hải Phòng", "Số 1 Đinh Tiên Hoàng, Hải Phòng"},
+	{"31", "31-SGDDT", UNIT_AGENCY, "Sở Giáo dục và Đào tạo Hải Phòng", ""},
+	{"11383", "11383-HKH", UNIT_ASSOCIATION, "Hội Khuyến học phường Lê Chân", ""},
+	{"11383", "11383-TDP05", UNIT_VILLAGE, "Tổ dân phố số 5", ""},
+	{"11383", "11383-TDP12", UNIT_VILLAGE, "Tổ dân phố Hàng Kênh 12", ""},
+	{"11383-TDP05", "11383-TDP05-BKH", UNIT_BOARD, "Ban khuyến học Tổ dân phố số 5", ""},
+	{"11383-TDP05", "11383-TDP05-CH", UNIT_CHAPTER, "Chi hội khuyến học Tổ dân phố số 5", ""},
+	{"11383", "11383-TTHTCD", UNIT_CLC, "Trung tâm học tập cộng đồng phường Lê Chân", ""},
+	{"11383", "11383-THHK", UNIT_SCHOOL, "Trường Tiểu học Hàng Kênh", ""},
+	{"11383", "11383-THCSLC", UNIT_SCHOOL, "Trường THCS Lê Chân", ""},
+	{"11383", "11383-DN01", UNIT_ENTERPRISE, "Công ty TNHH Cơ khí Lạch Tray", ""},
+	{"11311", "11311-HKH", UNIT_ASSOCIATION, "Hội Khuyến học phường Hồng Bàng", ""},
+	{"11311", "11311-TDP03", UNIT_VILLAGE, "Tổ dân phố số 3", ""},
+	{"11311", "11311-THMK", UNIT_SCHOOL, "Trường Tiểu học Minh Khai", ""},
+	{"11311", "11311-TTHTCD", UNIT_CLC, "Trung tâm học tập cộng đồng phường Hồng Bàng", ""},
+};
+
+int
+cmd_demo(int argc, char **argv)
+{
+	struct cli_opt o[] = {{"db", true, NULL, false}};
+	struct kh_err err = KH_ERR_INIT;
+	const char *url, *pos[1];
+	char *import_argv[3];
+	struct actor sys;
+	struct db *db;
+	int npos, rc, made = 0;
+	size_t i;
+
+	if (cli_parse(argc, argv, o, 1, pos, 0, &npos) != 0)
+		return 2;
+	url = o[0].value != NULL ? o[0].value : db_default_url();
+	import_argv[0] = "import";
+	import_argv[1] = "--db";
+	import_argv[2] = (char *)url;
+	rc = cmd_units(3, import_argv);
+	if (rc != 0)
+		return rc;
+	if (cli_open_db(url, &db) != 0)
+		return 1;
+	rc = auth_system_actor(db, &sys, &err);
+	for (i = 0; rc == 0 && i < sizeof(demo_orgs) / sizeof(demo_orgs[0]); i++) {
+		const struct demo_org *d = &demo_orgs[i];
+		struct unit parent = UNIT_INIT, existing = UNIT_INIT, made_u = UNIT_INIT;
+		struct unit_input in;
+
+		if (units_find(db, &sys, d->code, NULL, &existing, &err) == 0) {
+			unit_cleanup(&existing);
+			continue;
+		}
+		kh_err_clear(&err);
+		rc = units_find(db, &sys, d->parent, NULL, &parent, &err);
+		if (rc == 0) {
+			memset(&in, 0, sizeof(in));
+			in.code = d->code;
+			in.name = d->name;
+			in.kind = d->kind;
+			in.address = d->address;
+			in.valid_from = UNITS_NEW_STRUCTURE_FROM;
+			rc = units_create_org(db, &sys, parent.id, &in, &made_u, &err);
+			made++;
+		}
+		unit_cleanup(&parent);
+		unit_cleanup(&made_u);
+	}
+	for (i = 0; rc == 0 && i < sizeof(demo_users) / sizeof(demo_users[0]); i++) {
+		const struct demo_user *d = &demo_users[i];
+		struct user_input in = {d->login, d->full_name, d->role, d->unit,
+		    DEMO_PASSWORD};
+
+		rc = users_create(db, &sys, &in, NULL, &err);
+		if (rc == KH_E_CONFLICT) {
+			kh_err_clear(&err);
+			rc = 0;
+			continue;
+		}
+		made++;
+	}
+	db_close(db);
+	if (rc != 0) {
+		cli_print_err(&err);
+		return kh_kind_exit_code(rc);
+	}
+	printf("%s: %d\n", i18n_tr(cli_lang(), N_("Demo records added")), made);
+	printf("%s (%s: %s)\n", i18n_tr(cli_lang(), N_("Demo accounts")),
+	    i18n_tr(cli_lang(), N_("password")), DEMO_PASSWORD);
+	for (i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++)
+		printf("  %-16s %-8s %s\n", demo_users[i].login, demo_users[i].role,
+		    demo_users[i].full_name);
+	return 0;
+}

@@ -1,0 +1,150 @@
+/*
+ * layout.c - the page frame: head, header with menu, footer; shared bits of
+ * markup (CSRF field, error box, dates).
+ */
+#include "web/web.h"
+#include "core/date.h"
+#include "web/html.h"
+
+#include <string.h>
+
+static void
+menu_item(struct http_req *req, struct buf *b, const char *href,
+    const char *label)
+{
+	bool here = strcmp(req->path, href) == 0 ||
+	    (strcmp(href, "/") != 0 && strncmp(req->path, href, strlen(href)) == 0);
+
+	html_raw(b, "<li><a href=\"");
+	html_attr(b, href);
+	html_raw(b, here ? "\" aria-current=\"page\">" : "\">");
+	html_text(b, tr(req, label));
+	html_raw(b, "</a></li>");
+}
+
+void
+page_begin(struct http_req *req, struct http_resp *resp, const char *title)
+{
+	struct web_req *w = web(req);
+	struct buf *b = &resp->body;
+
+	resp->content_type = "text/html; charset=utf-8";
+	html_raw(b, "<!DOCTYPE html>\n<html lang=\"");
+	html_attr(b, w->lang);
+	html_raw(b, "\"><head><meta charset=\"utf-8\">"
+	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	    "<link rel=\"stylesheet\" href=\"/static/app.css\">");
+	if (w->csrf[0] != '\0') {
+		html_raw(b, "<meta name=\"csrf-token\" content=\"");
+		html_attr(b, w->csrf);
+		html_raw(b, "\">");
+	}
+	html_raw(b, "<title>");
+	html_text(b, title);
+	html_raw(b, " · ");
+	html_text(b, tr(req, N_("Learning society")));
+	html_raw(b, "</title></head><body><header class=\"top\"><a class=\"brand\" href=\"/\">");
+	html_text(b, tr(req, N_("Learning society")));
+	html_raw(b, "</a>");
+	if (w->authed) {
+		html_raw(b, "<nav aria-label=\"");
+		html_attr(b, tr(req, N_("Menu")));
+		html_raw(b, "\"><ul>");
+		menu_item(req, b, "/", N_("Home"));
+		menu_item(req, b, "/units", N_("Units"));
+		if (w->actor.role >= ROLE_MANAGER) {
+			menu_item(req, b, "/users", N_("Accounts"));
+			menu_item(req, b, "/audit", N_("Audit log"));
+		}
+		html_raw(b, "</ul></nav>");
+	}
+	html_raw(b, "<div class=\"who\">");
+	if (w->authed) {
+		html_raw(b, "<span class=\"user\">");
+		html_text(b, w->actor.full_name);
+		html_raw(b, " · ");
+		html_text(b, w->actor.unit_name);
+		html_raw(b, "</span><form method=\"post\" action=\"/logout\" class=\"inline\">");
+		page_csrf_field(req, b);
+		html_raw(b, "<button type=\"submit\" class=\"link\">");
+		html_text(b, tr(req, N_("Log out")));
+		html_raw(b, "</button></form>");
+	}
+	html_raw(b, "<a class=\"lang\" href=\"/lang/");
+	html_raw(b, strcmp(w->lang, "en") == 0 ? "vi" : "en");
+	html_raw(b, "?next=");
+	html_url(b, req->path);
+	html_raw(b, "\">");
+	html_raw(b, strcmp(w->lang, "en") == 0 ? "Tiếng Việt" : "English");
+	html_raw(b, "</a></div></header><main>");
+}
+
+void
+page_end(struct http_req *req, struct http_resp *resp)
+{
+	html_raw(&resp->body, "</main><footer>");
+	html_text(&resp->body, tr(req, N_("khuyenhoc — study encouragement and"
+	    " lifelong learning")));
+	html_raw(&resp->body, "</footer></body></html>\n");
+}
+
+void
+page_csrf_field(struct http_req *req, struct buf *b)
+{
+	struct web_req *w = web(req);
+
+	html_raw(b, "<input type=\"hidden\" name=\"_csrf\" value=\"");
+	html_attr(b, w->csrf);
+	html_raw(b, "\">");
+}
+
+void
+page_error_box(struct http_req *req, struct buf *b, const struct kh_err *err)
+{
+	char msg[1024];
+
+	kh_err_format(err, web(req)->lang, msg, sizeof(msg));
+	html_raw(b, "<div class=\"alert\" role=\"alert\">");
+	html_text(b, msg);
+	html_raw(b, "</div>");
+}
+
+void
+page_date(struct buf *b, const char *iso)
+{
+	char d[DATE_LEN];
+
+	if (iso == NULL || iso[0] == '\0' || strncmp(iso, "1900-01-01", 10) == 0) {
+		html_raw(b, "—");
+		return;
+	}
+	date_display(iso, d);
+	html_text(b, d);
+}
+
+const char *
+page_role_label(struct http_req *req, enum role r)
+{
+	switch (r) {
+	case ROLE_ADMIN: return tr(req, N_("Administrator"));
+	case ROLE_MANAGER: return tr(req, N_("Manager"));
+	case ROLE_OFFICER: return tr(req, N_("Officer"));
+	case ROLE_VIEWER: return tr(req, N_("Viewer"));
+	case ROLE_NONE: break;
+	}
+	return "";
+}
+
+void
+page_unit_href(struct buf *b, const char *code, const char *valid_to)
+{
+	char today[DATE_LEN];
+
+	html_raw(b, "/units/");
+	html_url(b, code);
+	date_today(today);
+	if (valid_to != NULL && valid_to[0] != '\0' && strcmp(valid_to, today) < 0) {
+		html_raw(b, "?on=");
+		html_url(b, valid_to);
+	}
+}

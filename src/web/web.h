@@ -1,0 +1,104 @@
+/*
+ * web.h - the web front: pages and the JSON API over the domain modules.
+ *
+ * The application's per-request state (struct web_req) hangs off
+ * http_req.app: the borrowed database connection, the acting user, the
+ * language and the CSRF token. Pages are functions writing through html.h
+ * helpers into the response; one layout draws head, menu and footer.
+ */
+#ifndef KH_WEB_WEB_H
+#define KH_WEB_WEB_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "auth/auth.h"
+#include "auth/users.h"
+#include "core/err.h"
+#include "db/db.h"
+#include "http/http.h"
+
+struct web_req {
+	struct db *db;			/* borrowed from the pool for the request */
+	struct actor actor;		/* valid when authed */
+	bool authed;			/* a session or a token identified the user */
+	bool via_token;			/* identified by an API token */
+	bool is_api;			/* path under /api/ */
+	const char *lang;		/* "vi" or "en" */
+	char csrf[AUTH_CSRF_LEN];	/* the session's CSRF token, or "" */
+	const char *session_token;	/* the session cookie, or NULL */
+};
+
+/* The application state of a request. */
+struct web_req *web(struct http_req *req);
+
+/* Translate a msgid into the request's language. */
+const char *tr(struct http_req *req, const char *msgid);
+
+/* Build the router with every page and API route, and the hooks. */
+struct http_router *web_router(void);
+extern const struct http_hooks web_hooks;
+
+/* Answer an error: a page in the layout, or a JSON error under /api/. */
+void web_error(struct http_req *req, struct http_resp *resp,
+    const struct kh_err *err);
+/* The same for a bare kind with its generic message. */
+void web_error_kind(struct http_req *req, struct http_resp *resp, int kind);
+
+/* Require a logged-in user: 0, or an answer already given (redirect to the
+ * login page for pages, 401 for the API) and non-zero. */
+int web_need_login(struct http_req *req, struct http_resp *resp);
+
+/* JSON responses. web_json steals body. */
+void web_json(struct http_req *req, struct http_resp *resp, int status,
+    json_t *body);
+
+/* Layout. */
+void page_begin(struct http_req *req, struct http_resp *resp,
+    const char *title);
+void page_end(struct http_req *req, struct http_resp *resp);
+/* A hidden CSRF field for forms. */
+void page_csrf_field(struct http_req *req, struct buf *b);
+/* An error box with a translated message (and the field named). */
+void page_error_box(struct http_req *req, struct buf *b,
+    const struct kh_err *err);
+/* A role's name in the request's language. */
+const char *page_role_label(struct http_req *req, enum role r);
+/* Link to a unit's page: /units/CODE, with ?on=DATE for a unit that ended. */
+void page_unit_href(struct buf *b, const char *code, const char *valid_to);
+/* A date as dd/mm/yyyy, "—" for none or the "before the records" date. */
+void page_date(struct buf *b, const char *iso);
+
+struct audit_filter;
+struct unit;
+/* Read the audit filters of the query (?user=&unit=&from=&to=&before=). */
+int web_audit_filter(struct http_req *req, struct audit_filter *f,
+    struct unit *u, char from[11], char to[11], struct kh_err *err);
+
+/* Handlers, by area. */
+int page_login_form(struct http_req *req, struct http_resp *resp);
+int page_login_post(struct http_req *req, struct http_resp *resp);
+int page_logout(struct http_req *req, struct http_resp *resp);
+int page_lang(struct http_req *req, struct http_resp *resp);
+int page_home(struct http_req *req, struct http_resp *resp);
+int page_units_index(struct http_req *req, struct http_resp *resp);
+int page_units_show(struct http_req *req, struct http_resp *resp);
+int page_units_org_create(struct http_req *req, struct http_resp *resp);
+int page_users_list(struct http_req *req, struct http_resp *resp);
+int page_users_create(struct http_req *req, struct http_resp *resp);
+int page_users_password(struct http_req *req, struct http_resp *resp);
+int page_audit(struct http_req *req, struct http_resp *resp);
+
+int api_me(struct http_req *req, struct http_resp *resp);
+int api_units_search(struct http_req *req, struct http_resp *resp);
+int api_units_get(struct http_req *req, struct http_resp *resp);
+int api_units_org_create(struct http_req *req, struct http_resp *resp);
+int api_users_list(struct http_req *req, struct http_resp *resp);
+int api_users_create(struct http_req *req, struct http_resp *resp);
+int api_audit(struct http_req *req, struct http_resp *resp);
+
+int ops_healthz(struct http_req *req, struct http_resp *resp);
+int ops_metrics(struct http_req *req, struct http_resp *resp);
+int ops_static(struct http_req *req, struct http_resp *resp);
+
+#endif
