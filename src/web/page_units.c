@@ -276,8 +276,12 @@ render_unit(struct http_req *req, struct http_resp *resp, const struct unit *u,
 	html_attr(b, tr(req, N_("Where this unit is")));
 	html_raw(b, "\"><ol>");
 	for (i = 0; i < path.n; i++) {
+		/* Units above the reader's scope are named, not linked. */
 		html_raw(b, "<li>");
-		unit_link(b, &path.items[i]);
+		if (auth_can_read(w->db, &w->actor, path.items[i].id, NULL) == 0)
+			unit_link(b, &path.items[i]);
+		else
+			html_text(b, path.items[i].name);
 		html_raw(b, "</li>");
 	}
 	html_raw(b, "</ol></nav><h1>");
