@@ -26,6 +26,13 @@
 #define UNITS_NEW_STRUCTURE_FROM "2025-07-01"
 #define UNITS_OLD_STRUCTURE_TO "2025-06-30"
 
+/*
+ * valid_from of units in force "since before the records" (the country and
+ * the old structure: the source files give no first day). valid_from is NOT
+ * NULL so that date comparisons stay simple; screens show this date as "—".
+ */
+#define UNITS_BEFORE_RECORDS "1900-01-01"
+
 /* Kinds. Territorial: */
 #define UNIT_COUNTRY "country"
 #define UNIT_PROVINCE "province"
@@ -52,7 +59,7 @@ struct unit {
 	int64_t parent_id;	/* 0 for the country */
 	char *parent_code;	/* "" for the country */
 	char *parent_name;
-	char *valid_from;	/* ISO date */
+	char *valid_from;	/* ISO date; UNITS_BEFORE_RECORDS if unknown */
 	char *valid_to;		/* ISO date, or NULL while the unit exists */
 	char *address;
 	char *note;
@@ -100,7 +107,8 @@ int units_search(struct db *db, const struct actor *a, const char *text,
 int units_subtree(struct db *db, const struct actor *a, int64_t unit_id,
     const char *on, struct unit_list *out, struct kh_err *err);
 
-/* Count units in a subtree by kind: fills counts for the kinds asked. */
+/* *total = how many units below unit_id (itself not counted) are valid on
+ * `on` (NULL: today). */
 int units_count_subtree(struct db *db, const struct actor *a, int64_t unit_id,
     const char *on, int64_t *total, struct kh_err *err);
 
