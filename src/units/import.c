@@ -482,9 +482,10 @@ parse_units(struct buf *text, struct file_unit **out, size_t *n_out,
 
 /*
  * Search key of an official unit: the words of its name, followed by the
- * name without its type ("thanh pho hai phong hai phong"), so that a search
- * matches with or without the type and a match on the bare name can be
- * told apart.
+ * name without its type ("thanh pho hai phong hai phong"), so that the key
+ * holds the place name on its own as well as the official name. Matching
+ * (vn_key_matches) is by word prefix, so "hai phong" and "thanh pho hai
+ * phong" both find it.
  */
 static char *
 official_search_key(const char *name, const char *type_name)
