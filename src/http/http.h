@@ -38,14 +38,18 @@ struct http_req {
 	struct arena arena;		/* freed after the response */
 	enum http_method method;
 	const char *method_name;	/* "GET", ... */
-	const char *path;		/* decoded path, without the query */
+	const char *path;		/* decoded path, without the query; an
+					 * encoded '/' or '%' stays "%2F" or
+					 * "%25" so it cannot split segments
+					 * (path parameters are fully decoded) */
 	const char *raw_url;		/* as received, for logs */
 	struct http_kvs query;		/* query string parameters */
 	struct http_kvs form;		/* application/x-www-form-urlencoded body */
 	struct http_kvs headers;	/* request headers, names as received */
 	struct http_kvs cookies;	/* Cookie header, parsed */
 	struct http_kvs params;		/* path parameters, e.g. {code} */
-	const char *body;		/* raw body (NUL-terminated), or NULL */
+	const char *body;		/* raw body (NUL-terminated), or NULL;
+					 * not freed by http_req_cleanup() */
 	size_t body_len;
 	const char *content_type;	/* Content-Type without parameters, or "" */
 	char ip[64];			/* client address */
@@ -91,7 +95,9 @@ typedef int (*http_handler)(struct http_req *req, struct http_resp *resp);
 /*
  * Hooks around every routed request: `before` runs first (it may answer by
  * returning non-zero with resp filled, e.g. 401/403), `after` always runs
- * last (release what `before` took).
+ * last (release what `before` took). Both also run around the 404 and 405
+ * answers, so not_found can use what `before` set up; requests refused
+ * before routing (400, 413) go to `refused` alone.
  */
 struct http_hooks {
 	int (*before)(struct http_req *req, struct http_resp *resp);
@@ -126,10 +132,10 @@ void http_dispatch(const struct http_router *r, const struct http_hooks *hooks,
 struct http_config {
 	const char *host;		/* listen address, e.g. "127.0.0.1" */
 	unsigned short port;		/* 0 picks a free port */
-	unsigned threads;		/* worker threads */
-	size_t max_body;		/* bytes; larger bodies get 413 */
-	unsigned connection_limit;
-	unsigned timeout_s;		/* idle connection timeout */
+	unsigned threads;		/* worker threads (0: one per CPU) */
+	size_t max_body;		/* bytes; larger bodies get 413 (0: 1 MiB) */
+	unsigned connection_limit;	/* 0: libmicrohttpd's default */
+	unsigned timeout_s;		/* idle connection timeout (0: none) */
 	bool log_requests;		/* one line per request on stderr */
 };
 
