@@ -4,6 +4,7 @@
 #include "core/vntext.h"
 #include "core/buf.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,21 +123,42 @@ vn_key_matches(const char *key, const char *query_key)
 	return true;
 }
 
-static _Thread_local UCollator *vi_coll;
+/*
+ * One collator per thread (ICU collators must not be shared between threads
+ * without cloning), closed when the thread ends. Numeric collation puts
+ * "Phường 2" before "Phường 10".
+ */
+static pthread_key_t coll_key;
+static pthread_once_t coll_once = PTHREAD_ONCE_INIT;
+
+static void
+coll_free(void *p)
+{
+	ucol_close(p);
+}
+
+static void
+coll_key_init(void)
+{
+	pthread_key_create(&coll_key, coll_free);
+}
 
 static UCollator *
 collator(void)
 {
 	UErrorCode st = U_ZERO_ERROR;
+	UCollator *c;
 
-	if (vi_coll == NULL) {
-		vi_coll = ucol_open("vi", &st);
-		if (U_FAILURE(st)) {
-			vi_coll = NULL;
+	pthread_once(&coll_once, coll_key_init);
+	c = pthread_getspecific(coll_key);
+	if (c == NULL) {
+		c = ucol_open("vi", &st);
+		if (U_FAILURE(st))
 			return NULL;
-		}
+		ucol_setAttribute(c, UCOL_NUMERIC_COLLATION, UCOL_ON, &st);
+		pthread_setspecific(coll_key, c);
 	}
-	return vi_coll;
+	return c;
 }
 
 /* Append the ICU sort key of s[0..len) to b, NUL terminator included. */
