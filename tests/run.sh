@@ -216,6 +216,10 @@ else
 fi
 
 # --- the stages ---------------------------------------------------------
+# Whatever the tests leave in the temporary folder goes at exit.
+export TMPDIR="$WORK/tmp"
+mkdir -p "$TMPDIR"
+
 # Each unit run gets its own empty PostgreSQL database.
 unit_pg() {
 	[ -n "${KH_PG_DIR:-}" ] || return 0

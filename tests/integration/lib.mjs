@@ -184,9 +184,6 @@ async function pgCreateDatabase(name, template) {
   }
 }
 
-function sqliteFile(url) {
-  return url.replace(/^sqlite:/, '');
-}
 
 function copySqlite(from, to) {
   fs.copyFileSync(from, to);
