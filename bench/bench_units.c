@@ -98,7 +98,7 @@ add_orgs(struct db *db, int n)
 	    " SELECT id, id, 0 FROM units WHERE code LIKE '%-B__'", DB_NOARGS, NULL,
 	    &err) != 0)
 		die("closure", &err);
-	if (db_commit(db, &err) != 0)
+	if (db_commit(db, &err) != 0 || db_exec_script(db, "ANALYZE", &err) != 0)
 		die("commit", &err);
 	for (i = 0; i < nc; i++)
 		free(codes[i]);

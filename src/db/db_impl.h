@@ -39,6 +39,7 @@ struct db_ops {
 struct db {
 	const struct db_ops *ops;	/* the backend */
 	void *handle;			/* sqlite3 * or PGconn * */
+	void *cache;			/* the backend's prepared statements */
 	char *url;			/* as opened, for the pool and backup */
 	int tx_depth;			/* nesting of db_begin */
 	bool tx_failed;			/* a nested rollback happened */

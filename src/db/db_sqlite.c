@@ -5,11 +5,16 @@
  * busy timeout, so readers never block the single writer and a second writer
  * waits instead of failing. Placeholders are $1..$n: SQLite takes "$1" as a
  * named parameter, so each statement maps numbers to parameter indexes.
+ *
+ * Each connection keeps its prepared statements, keyed by their SQL text:
+ * preparing costs more than running most of the small queries a page makes,
+ * so a statement finalized by its caller goes back to the cache, reset.
  */
 #include "db/db_impl.h"
 #include "core/buf.h"
 
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +26,35 @@ struct db_stmt {
 	int n_index;		/* entries in index */
 	bool stepped;		/* stepped since the last bind */
 	int64_t changes;	/* rows changed by the last run */
+	int slot;		/* entry in the connection's cache, or -1 */
 };
+
+#define STMT_CACHE 128
+
+/* A prepared statement owned by the connection's cache. */
+struct cached_stmt {
+	char *sql;		/* its text, the key */
+	uint32_t hash;		/* hash of sql */
+	sqlite3_stmt *st;
+	int *index;		/* as in struct db_stmt */
+	int n_index;
+	bool busy;		/* handed out and not yet finalized */
+};
+
+struct stmt_cache {
+	struct cached_stmt e[STMT_CACHE];
+	int n;			/* entries used */
+};
+
+static uint32_t
+sql_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
 
 static int
 fail_db(struct db *db, struct kh_err *err, int code)
@@ -51,6 +84,7 @@ s_open(struct db *db, const char *target, struct kh_err *err)
 		db->handle = NULL;
 		return rc;
 	}
+	db->cache = xcalloc(1, sizeof(struct stmt_cache));
 	sqlite3_busy_timeout(h, 10000);
 	rc = sqlite3_exec(h,
 	    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
@@ -60,6 +94,8 @@ s_open(struct db *db, const char *target, struct kh_err *err)
 		rc = fail_db(db, err, rc);
 		sqlite3_close(h);
 		db->handle = NULL;
+		free(db->cache);
+		db->cache = NULL;
 		return rc;
 	}
 	return 0;
@@ -68,34 +104,81 @@ s_open(struct db *db, const char *target, struct kh_err *err)
 static void
 s_close(struct db *db)
 {
+	struct stmt_cache *c = db->cache;
+	int i;
+
+	for (i = 0; c != NULL && i < c->n; i++) {
+		sqlite3_finalize(c->e[i].st);
+		free(c->e[i].sql);
+		free(c->e[i].index);
+	}
+	free(c);
 	sqlite3_close(db->handle);
+}
+
+/* index[k] = SQLite's index of the parameter named "$k". */
+static int *
+map_params(sqlite3_stmt *st, int *n_index)
+{
+	int i, k, n = sqlite3_bind_parameter_count(st);
+	int *index = xcalloc((size_t)n + 2, sizeof(int));
+	const char *name;
+
+	*n_index = n + 1;
+	for (i = 1; i <= n; i++) {
+		name = sqlite3_bind_parameter_name(st, i);
+		if (name == NULL || name[0] != '$')
+			continue;
+		k = atoi(name + 1);
+		if (k >= 1 && k < *n_index)
+			index[k] = i;
+	}
+	return index;
 }
 
 static int
 s_prepare(struct db *db, const char *sql, struct db_stmt **out,
     struct kh_err *err)
 {
+	struct stmt_cache *c = db->cache;
 	sqlite3_stmt *st = NULL;
 	struct db_stmt *s;
-	int rc, i, n, k;
-	const char *name;
+	uint32_t h = sql_hash(sql);
+	int rc, i;
 
-	rc = sqlite3_prepare_v2(db->handle, sql, -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return fail_db(db, err, rc);
 	s = xcalloc(1, sizeof(*s));
 	s->db = db;
+	s->slot = -1;
+	for (i = 0; i < c->n; i++) {
+		struct cached_stmt *e = &c->e[i];
+
+		if (!e->busy && e->hash == h && strcmp(e->sql, sql) == 0) {
+			e->busy = true;
+			s->st = e->st;
+			s->index = e->index;
+			s->n_index = e->n_index;
+			s->slot = i;
+			*out = s;
+			return 0;
+		}
+	}
+	rc = sqlite3_prepare_v2(db->handle, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		free(s);
+		return fail_db(db, err, rc);
+	}
 	s->st = st;
-	n = sqlite3_bind_parameter_count(st);
-	s->n_index = n + 1;
-	s->index = xcalloc((size_t)s->n_index + 1, sizeof(int));
-	for (i = 1; i <= n; i++) {
-		name = sqlite3_bind_parameter_name(st, i);
-		if (name == NULL || name[0] != '$')
-			continue;
-		k = atoi(name + 1);
-		if (k >= 1 && k < s->n_index)
-			s->index[k] = i;
+	s->index = map_params(st, &s->n_index);
+	if (c->n < STMT_CACHE) {
+		struct cached_stmt *e = &c->e[c->n];
+
+		e->sql = xstrdup(sql);
+		e->hash = h;
+		e->st = st;
+		e->index = s->index;
+		e->n_index = s->n_index;
+		e->busy = true;
+		s->slot = c->n++;
 	}
 	*out = s;
 	return 0;
@@ -197,8 +280,16 @@ s_changes(struct db_stmt *s)
 static void
 s_finalize(struct db_stmt *s)
 {
-	sqlite3_finalize(s->st);
-	free(s->index);
+	struct stmt_cache *c = s->db->cache;
+
+	if (s->slot >= 0) {
+		sqlite3_reset(s->st);
+		sqlite3_clear_bindings(s->st);
+		c->e[s->slot].busy = false;
+	} else {
+		sqlite3_finalize(s->st);
+		free(s->index);
+	}
 	free(s);
 }
 

@@ -1067,6 +1067,10 @@ units_import(struct db *db, const char *dir, struct units_import_stats *stats,
 		in_tx = false;
 		rc = db_commit(db, err);
 	}
+	/* Fresh statistics after a bulk load, so the planner (PostgreSQL's
+	 * especially) picks the closure table's indexes. */
+	if (rc == 0 && im.st.inserted + im.st.updated > 0)
+		rc = db_exec_script(db, "ANALYZE", err);
 	if (rc == 0 && stats != NULL)
 		*stats = im.st;
 out:

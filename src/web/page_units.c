@@ -218,7 +218,12 @@ links_list(struct http_req *req, struct buf *b, const char *title,
 	html_raw(b, "</h2><ul class=\"succession\">");
 	for (i = 0; i < l->n; i++) {
 		html_raw(b, "<li>");
-		unit_link(b, &l->items[i]);
+		/* A neighbour outside the scope is named, not linked. */
+		if (auth_can_read(web(req)->db, &web(req)->actor, l->items[i].id,
+		    NULL) == 0)
+			unit_link(b, &l->items[i]);
+		else
+			html_text(b, l->items[i].name);
 		if (l->items[i].note != NULL && strcmp(l->items[i].note, "partial") == 0) {
 			html_raw(b, " <span class=\"tag\">");
 			html_text(b, tr(req, N_("in part")));
