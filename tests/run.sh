@@ -167,6 +167,15 @@ json_count() {
 	printf '%s\n' "$n"
 }
 
+# Node 18 (Debian 12's) has no --test-timeout and, before 18.19, no
+# --test-concurrency: use each only when this node knows it.
+NODE_TEST_FLAGS=()
+for flag in --test-concurrency="$JOBS" --test-timeout=300000; do
+	if node "$flag" -e 0 >/dev/null 2>&1; then
+		NODE_TEST_FLAGS+=("$flag")
+	fi
+done
+
 # node_tests NAME FILES...: node's test runner with the TAP reporter.
 # Passed: "# pass"; failed: "# fail" + "# cancelled"; skipped: "# skipped"
 # + "# todo".
@@ -175,8 +184,7 @@ node_tests() {
 	shift
 	local log="$WORK/$name.log"
 	banner "$name: $*"
-	run_stage "$log" node --test --test-reporter=tap \
-	    --test-concurrency="$JOBS" --test-timeout=300000 "$@"
+	run_stage "$log" node --test --test-reporter=tap "${NODE_TEST_FLAGS[@]}" "$@"
 	local p f c s t
 	p=$(tap_count "$log" pass)
 	f=$(tap_count "$log" fail)

@@ -447,9 +447,19 @@ respond(struct pending *p, struct MHD_Connection *c, const char *method)
 	return send_resp(p, c);
 }
 
-/* True when the client announced a body over the cap. */
-static bool
-declared_too_large(const struct http_server *s, struct MHD_Connection *c)
+/*
+ * A body announced over the cap is refused with 413. Up to DISCARD_MAX it is
+ * read and thrown away first, so that the client, still sending, reads the
+ * answer instead of a reset connection (browsers and fetch() report a reset
+ * as a network failure, not as "too large"); beyond that the answer goes out
+ * at once and the connection closes.
+ */
+#define DISCARD_MAX (32u * 1024 * 1024)
+
+enum declared { DECLARED_OK, DECLARED_DISCARD, DECLARED_REFUSE };
+
+static enum declared
+declared_size(const struct http_server *s, struct MHD_Connection *c)
 {
 	const char *cl;
 	unsigned long long n;
@@ -458,12 +468,14 @@ declared_too_large(const struct http_server *s, struct MHD_Connection *c)
 	cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (cl == NULL)
-		return false;
+		return DECLARED_OK;
 	errno = 0;
 	n = strtoull(cl, &end, 10);
 	if (end == cl)
-		return false;
-	return errno == ERANGE || n > s->max_body;
+		return DECLARED_OK;
+	if (errno == ERANGE || n > DISCARD_MAX)
+		return DECLARED_REFUSE;
+	return n > s->max_body ? DECLARED_DISCARD : DECLARED_OK;
 }
 
 /* Keep a chunk of body, or drop it (and the rest) once over the cap. */
@@ -504,9 +516,15 @@ on_access(void *cls, struct MHD_Connection *c, const char *url,
 	}
 	if (!p->started) {
 		p->started = true;
-		if (declared_too_large(p->srv, c)) {
+		switch (declared_size(p->srv, c)) {
+		case DECLARED_REFUSE:
 			p->too_large = true;
 			return respond(p, c, method);
+		case DECLARED_DISCARD:
+			p->too_large = true;
+			break;
+		case DECLARED_OK:
+			break;
 		}
 		return MHD_YES;
 	}

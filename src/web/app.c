@@ -295,6 +295,7 @@ web_router(void)
 	http_route(r, HTTP_GET, "/", page_home);
 	http_route(r, HTTP_GET, "/units", page_units_index);
 	http_route(r, HTTP_GET, "/units/{code}", page_units_show);
+	http_route(r, HTTP_POST, "/units/{code}", page_units_org_update);
 	http_route(r, HTTP_POST, "/units/{code}/organisations", page_units_org_create);
 	http_route(r, HTTP_GET, "/users", page_users_list);
 	http_route(r, HTTP_POST, "/users", page_users_create);

@@ -205,6 +205,57 @@ org_form(struct http_req *req, struct buf *b, const struct unit *u,
 	html_raw(b, "</button></form></section>");
 }
 
+/* Change an organisation's name, address or dates (officer and above). */
+static void
+org_edit_form(struct http_req *req, struct buf *b, const struct unit *u,
+    const struct kh_err *err)
+{
+	const char *name = http_form(req, "name");
+	const char *address = http_form(req, "address");
+	const char *vf = http_form(req, "valid_from");
+	const char *vt = http_form(req, "valid_to");
+	char d[DATE_LEN];
+
+	html_raw(b, "<section class=\"card\" id=\"edit-organisation\"><h2>");
+	html_text(b, tr(req, N_("Change this organisation")));
+	html_raw(b, "</h2>");
+	if (err != NULL)
+		page_error_box(req, b, err);
+	html_raw(b, "<form method=\"post\" class=\"org-edit\" action=\"");
+	page_unit_href(b, u->code, u->valid_to);
+	html_raw(b, "\">");
+	page_csrf_field(req, b);
+	html_raw(b, "<label for=\"edit-name\">");
+	html_text(b, tr(req, N_("Name")));
+	html_raw(b, "</label><input id=\"edit-name\" name=\"name\" required maxlength=\"200\" value=\"");
+	html_attr(b, name != NULL ? name : u->name);
+	html_raw(b, "\"><label for=\"edit-address\">");
+	html_text(b, tr(req, N_("Address (optional)")));
+	html_raw(b, "</label><input id=\"edit-address\" name=\"address\" maxlength=\"300\" value=\"");
+	html_attr(b, address != NULL ? address : u->address);
+	html_raw(b, "\"><label for=\"edit-from\">");
+	html_text(b, tr(req, N_("Founded or recorded from (dd/mm/yyyy)")));
+	html_raw(b, "</label><input id=\"edit-from\" name=\"valid_from\" inputmode=\"numeric\" value=\"");
+	if (vf != NULL)
+		html_attr(b, vf);
+	else {
+		date_display(u->valid_from, d);
+		html_attr(b, d);
+	}
+	html_raw(b, "\"><label for=\"edit-to\">");
+	html_text(b, tr(req, N_("Dissolved on (dd/mm/yyyy; empty while it exists)")));
+	html_raw(b, "</label><input id=\"edit-to\" name=\"valid_to\" inputmode=\"numeric\" value=\"");
+	if (vt != NULL)
+		html_attr(b, vt);
+	else if (u->valid_to != NULL) {
+		date_display(u->valid_to, d);
+		html_attr(b, d);
+	}
+	html_raw(b, "\"><button type=\"submit\">");
+	html_text(b, tr(req, N_("Save")));
+	html_raw(b, "</button></form></section>");
+}
+
 static void
 links_list(struct http_req *req, struct buf *b, const char *title,
     const struct unit_list *l)
@@ -236,7 +287,7 @@ links_list(struct http_req *req, struct buf *b, const char *title,
 
 static void
 render_unit(struct http_req *req, struct http_resp *resp, const struct unit *u,
-    const char *on, const struct kh_err *form_err)
+    const char *on, const struct kh_err *form_err, const struct kh_err *edit_err)
 {
 	struct web_req *w = web(req);
 	struct kh_err err = KH_ERR_INIT;
@@ -352,6 +403,8 @@ render_unit(struct http_req *req, struct http_resp *resp, const struct unit *u,
 	if (current && w->actor.role >= ROLE_OFFICER &&
 	    strcmp(u->kind, UNIT_COUNTRY) != 0)
 		org_form(req, b, u, form_err);
+	if (units_kind_is_org(u->kind) && w->actor.role >= ROLE_OFFICER)
+		org_edit_form(req, b, u, edit_err);
 	page_end(req, resp);
 out:
 	free(terr.items);
@@ -394,7 +447,7 @@ page_units_show(struct http_req *req, struct http_resp *resp)
 	if (web_need_login(req, resp) != 0)
 		return 0;
 	if (find_unit(req, resp, &u, on, &has_on) == 0)
-		render_unit(req, resp, &u, has_on ? on : NULL, NULL);
+		render_unit(req, resp, &u, has_on ? on : NULL, NULL, NULL);
 	unit_cleanup(&u);
 	return 0;
 }
@@ -440,7 +493,7 @@ page_units_org_create(struct http_req *req, struct http_resp *resp)
 			web_error(req, resp, &err);
 			goto out;
 		}
-		render_unit(req, resp, &u, has_on ? on : NULL, &err);
+		render_unit(req, resp, &u, has_on ? on : NULL, &err, NULL);
 		resp->status = kh_kind_http_status(rc);
 		goto out;
 	}
@@ -450,5 +503,68 @@ out:
 	buf_free(&to);
 	unit_cleanup(&u);
 	unit_cleanup(&created);
+	return 0;
+}
+
+/* POST /units/{code}: change an organisation from its own page. */
+int
+page_units_org_update(struct http_req *req, struct http_resp *resp)
+{
+	struct web_req *w = web(req);
+	struct kh_err err = KH_ERR_INIT;
+	struct unit u = UNIT_INIT, after = UNIT_INIT;
+	struct unit_input in;
+	struct buf to = BUF_INIT;
+	char on[DATE_LEN], from[DATE_LEN], until[DATE_LEN];
+	const char *vf, *vt;
+	bool has_on;
+	int rc = 0;
+
+	if (web_need_login(req, resp) != 0)
+		return 0;
+	if (find_unit(req, resp, &u, on, &has_on) != 0)
+		goto out;
+	memset(&in, 0, sizeof(in));
+	in.name = http_form(req, "name");
+	in.address = http_form(req, "address");
+	vf = http_form(req, "valid_from");
+	vt = http_form(req, "valid_to");
+	if (vf != NULL && vf[0] != '\0') {
+		if (date_parse(vf, from))
+			in.valid_from = from;
+		else
+			rc = kh_fail_field(&err, KH_E_INVALID, "valid_from",
+			    N_("The date %s is not valid: write it as dd/mm/yyyy."), vf);
+	}
+	if (rc == 0 && vt != NULL) {
+		if (vt[0] == '\0')
+			in.valid_to = "";
+		else if (date_parse(vt, until))
+			in.valid_to = until;
+		else
+			rc = kh_fail_field(&err, KH_E_INVALID, "valid_to",
+			    N_("The date %s is not valid: write it as dd/mm/yyyy."), vt);
+	}
+	if (rc == 0)
+		rc = units_update_org(w->db, &w->actor, u.id, &in, &err);
+	if (rc != 0) {
+		if (rc == KH_E_FORBIDDEN) {
+			web_error(req, resp, &err);
+			goto out;
+		}
+		render_unit(req, resp, &u, has_on ? on : NULL, NULL, &err);
+		resp->status = kh_kind_http_status(rc);
+		goto out;
+	}
+	if (units_get(w->db, &w->actor, u.id, &after, &err) != 0) {
+		web_error(req, resp, &err);
+		goto out;
+	}
+	page_unit_href(&to, after.code, after.valid_to);
+	http_redirect(req, resp, buf_str(&to));
+out:
+	buf_free(&to);
+	unit_cleanup(&u);
+	unit_cleanup(&after);
 	return 0;
 }

@@ -84,6 +84,7 @@ int page_home(struct http_req *req, struct http_resp *resp);
 int page_units_index(struct http_req *req, struct http_resp *resp);
 int page_units_show(struct http_req *req, struct http_resp *resp);
 int page_units_org_create(struct http_req *req, struct http_resp *resp);
+int page_units_org_update(struct http_req *req, struct http_resp *resp);
 int page_users_list(struct http_req *req, struct http_resp *resp);
 int page_users_create(struct http_req *req, struct http_resp *resp);
 int page_users_password(struct http_req *req, struct http_resp *resp);

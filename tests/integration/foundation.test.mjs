@@ -57,7 +57,7 @@ for (const backend of backends()) {
       const c = client(srv.url);
       await c.get('/login');
       const res = await c.post('/login', { login: 'canbo.lechan', password: PW });
-      const set = res.headers.getSetCookie().find((s) => s.startsWith('kh_session='));
+      const set = (res.headers.get('set-cookie') || '').match(/kh_session=[^,]+/)?.[0];
       assert.ok(set, 'a session cookie is set');
       assert.match(set, /HttpOnly/);
       assert.match(set, /SameSite=Lax/);
@@ -175,6 +175,30 @@ for (const backend of backends()) {
       // Another commune's manager-level audit is not visible.
       const other = await loggedIn(srv.url, 'canbo.hongbang');
       assert.equal((await other.get(`/units/${code}`)).status, 403);
+    });
+
+    await t.test('an officer changes an organisation and the change is audited with before and after', async () => {
+      const c = await loggedIn(srv.url, 'canbo.lechan');
+      await c.get('/units/11383-THHK');
+      let res = await c.post('/units/11383-THHK', {
+        name: 'Trường Tiểu học Hàng Kênh (cơ sở 1)', address: '12 Hàng Kênh', valid_from: '01/07/2025', valid_to: '',
+      });
+      assert.equal(res.status, 303, res.text.slice(0, 400));
+      res = await c.get('/units/11383-THHK');
+      assert.match(res.text, /<h1>Trường Tiểu học Hàng Kênh \(cơ sở 1\)<\/h1>/);
+      assert.match(res.text, /12 Hàng Kênh/);
+      res = await c.post('/units/11383-THHK', { name: '', valid_from: '01/07/2025' });
+      assert.equal(res.status, 400);
+      // Official units cannot be changed this way.
+      await c.get('/units/11383');
+      res = await c.post('/units/11383', { name: 'Phường Mới' });
+      assert.equal(res.status, 403);
+      const mgr = await loggedIn(srv.url, 'quanly.lechan');
+      res = await mgr.json('GET', '/api/v1/audit?unit=11383-THHK');
+      const upd = res.json.items.find((e) => e.action === 'update');
+      assert.ok(upd, JSON.stringify(res.json));
+      assert.equal(upd.before.name, 'Trường Tiểu học Hàng Kênh');
+      assert.equal(upd.after.name, 'Trường Tiểu học Hàng Kênh (cơ sở 1)');
     });
 
     await t.test('bad organisation input is refused with the reason and keeps what was typed', async () => {

@@ -547,7 +547,12 @@ class Client {
   }
 
   storeCookies(headers) {
-    const list = typeof headers.getSetCookie === 'function' ? headers.getSetCookie() : [];
+    // getSetCookie() is missing from older Node releases; there the joined
+    // header is split before each "name=" (the server sends no Expires, whose
+    // dates hold commas).
+    const joined = headers.get('set-cookie');
+    const list = typeof headers.getSetCookie === 'function' ? headers.getSetCookie()
+      : joined ? joined.split(/,\s*(?=[^;,=\s]+=)/) : [];
     for (const line of list) {
       const [pair, ...attrs] = line.split(';');
       const eq = pair.indexOf('=');
