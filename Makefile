@@ -7,7 +7,8 @@
 #   make bench    benchmarks, printed as ratios against references
 #   make clean
 
-PKGS     := libmicrohttpd sqlite3 libpq jansson libutf8proc icu-uc icu-i18n libsodium
+PKGS     := libmicrohttpd sqlite3 libpq jansson libutf8proc icu-uc icu-i18n libsodium \
+	libzip expat xlsxwriter pangocairo cairo-pdf
 CC       ?= cc
 OPT      ?= -O2
 CFLAGS_BASE := -std=c17 -D_GNU_SOURCE -g $(OPT) -Wall -Wextra -Werror \
