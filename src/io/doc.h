@@ -34,8 +34,9 @@ struct doc_table {
 struct doc_block {
 	enum doc_block_kind kind;
 	const char *text;		/* DOC_PARA, DOC_HEADING, DOC_ITEM, DOC_CENTER */
-	int bold, italic;		/* for DOC_PARA and DOC_CENTER */
-	double size;			/* points; 0 = the body size (14) */
+	int bold, italic;		/* for DOC_PARA, DOC_ITEM and DOC_CENTER */
+	double size;			/* points; 0 = the body size (14), or 13
+					 * for DOC_TABLE */
 	const struct doc_table *table;	/* DOC_TABLE */
 };
 
@@ -56,15 +57,37 @@ struct doc {
 	int landscape;			/* wide tables */
 };
 
-/* Write d as a PDF file. */
+/*
+ * Write d as a PDF file at path, replaced whole when complete (a temporary
+ * file is renamed over it; mode 0600). Bodies, types and authority lines are
+ * printed in capitals whatever their case; "Số: " is added to a number that
+ * lacks it; a NULL or invalid date leaves "ngày ... tháng ... năm ..." blank
+ * for the signer to fill in. Errors: KH_E_INVALID when a text is not valid
+ * UTF-8 (err->field names which) or a table has no header; KH_E_IO when the
+ * file cannot be written or the font is not installed.
+ */
 int doc_pdf(const struct doc *d, const char *path, struct kh_err *err);
+
+/*
+ * Release the font caches pango, cairo and fontconfig keep for the process:
+ * pango_cairo_font_map_set_default(NULL) for the calling thread, then
+ * cairo_debug_reset_static_data() and FcFini(), so that leak checkers see a
+ * clean exit (fontconfig keeps its configuration behind offset-encoded
+ * pointers that LeakSanitizer reports as leaks). Call it once at exit, after
+ * every other thread that rendered a document has ended (each thread's font
+ * map is released when the thread ends); doc_pdf() still works afterwards,
+ * the caches are rebuilt.
+ */
+void doc_shutdown(void);
 
 /* The date as written in running text: "ngày 02 tháng 9 năm 2023" (Decree 30:
  * day below 10 and months 1-2 with a leading zero). */
 void doc_date_words(const char *iso, char *out, size_t outsz);
 
 /* An amount of đồng in words with a capital first letter:
- * 1500000 -> "Một triệu năm trăm nghìn đồng". */
+ * 1500000 -> "Một triệu năm trăm nghìn đồng", 0 -> "Không đồng"; a negative
+ * amount is written with "Âm" in front ("Âm năm trăm nghìn đồng"). Output
+ * longer than outsz is cut between letters. */
 void doc_money_words(long long dong, char *out, size_t outsz);
 
 /* A list as .xlsx: a title row, a bold header row, one row per record; cells
@@ -79,6 +102,16 @@ struct doc_sheet {
 	const char *const *cells;	/* nrows * ncols */
 };
 
+/*
+ * Write s as an .xlsx file at path (replaced whole when complete, mode 0600).
+ * A cell is a number when it is entirely a plain decimal ("1500000",
+ * "-20.5"; not "1.500.000", "007", or more than 15 digits) and its column is
+ * not text. With text_cols NULL a column is text when its header names codes
+ * or ID or phone numbers ("Mã", "CCCD", "CMND", "Số điện thoại", "SĐT", ...)
+ * or a value has a leading zero. Errors: KH_E_INVALID (no columns, text not
+ * valid UTF-8), KH_E_TOO_LARGE (more rows or columns than a sheet holds, a
+ * cell over 32767 characters), KH_E_IO.
+ */
 int doc_xlsx(const struct doc_sheet *s, const char *path, struct kh_err *err);
 
 #endif
