@@ -655,7 +655,9 @@ styles_start(void *ud, const XML_Char *name, const XML_Char **a)
 		code = attr(a, "formatCode");
 		if (id == NULL || code == NULL)
 			return;
-		x->fmts = xrealloc(x->fmts, (x->nfmts + 1) * sizeof(*x->fmts));
+		if ((x->nfmts & (x->nfmts - 1)) == 0)	/* 0, 1, 2, 4...: double */
+			x->fmts = xrealloc(x->fmts,
+			    (x->nfmts ? 2 * x->nfmts : 1) * sizeof(*x->fmts));
 		x->fmts[x->nfmts].id = strtoul(id, NULL, 10);
 		x->fmts[x->nfmts].date = code_is_date(code);
 		x->nfmts++;
@@ -671,20 +673,32 @@ styles_end(void *ud, const XML_Char *name)
 		x->in_xfs = 0;
 }
 
+static int
+fmt_cmp(const void *a, const void *b)
+{
+	const struct numfmt *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
 static void
 styles_done(struct table_xlsx *x)
 {
-	size_t i, k;
-	int date;
+	struct numfmt key = {0, 0};
+	const struct numfmt *f;
+	size_t i;
 
+	/* Sorted, so that a hostile styles part costs n log n, not n * m. */
+	if (x->nfmts > 1)
+		qsort(x->fmts, x->nfmts, sizeof(*x->fmts), fmt_cmp);
 	x->xf_date = xcalloc(x->nxf + 1, 1);
 	for (i = 0; i < x->nxf; i++) {
-		date = builtin_date(x->xf_fmt[i]);
+		key.id = x->xf_fmt[i];
+		f = x->nfmts > 0 ? bsearch(&key, x->fmts, x->nfmts,
+		    sizeof(*x->fmts), fmt_cmp) : NULL;
 		/* A format defined in the workbook overrides a built-in one. */
-		for (k = 0; k < x->nfmts; k++)
-			if (x->fmts[k].id == x->xf_fmt[i])
-				date = x->fmts[k].date;
-		x->xf_date[i] = (unsigned char)date;
+		x->xf_date[i] = (unsigned char)(f != NULL ? f->date :
+		    builtin_date(x->xf_fmt[i]));
 	}
 }
 
