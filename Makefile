@@ -8,7 +8,7 @@
 #   make clean
 
 PKGS     := libmicrohttpd sqlite3 libpq jansson libutf8proc icu-uc icu-i18n libsodium \
-	libzip expat xlsxwriter pangocairo cairo-pdf
+	libzip expat xlsxwriter pangocairo cairo-pdf fontconfig
 CC       ?= cc
 OPT      ?= -O2
 CFLAGS_BASE := -std=c17 -D_GNU_SOURCE -g $(OPT) -Wall -Wextra -Werror \
@@ -42,7 +42,8 @@ LDLIBS   = $(PKG_LIBS) -lm $(EXTRA_LDFLAGS)
 
 OBJ      := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRC)) \
 	$(BUILD)/obj/gen/migrations.o $(BUILD)/obj/gen/static.o
-DEPFILES := $(OBJ:.o=.d) $(BUILD)/obj/main.d
+DEPFILES := $(OBJ:.o=.d) $(BUILD)/obj/main.d \
+	$(patsubst tests/%.c,$(BUILD)/obj/tests/%.d,$(TEST_SRC))
 
 $(BUILD)/obj/%.o: src/%.c | $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)

@@ -20,6 +20,8 @@ static const struct command commands[] = {
 	{"user", cmd_user, N_("user add|list|passwd ...  user accounts")},
 	{"token", cmd_token, N_("token create --login L  print a new API token")},
 	{"backup", cmd_backup, N_("backup FILE [--db URL]  copy the database into FILE")},
+	{"import", cmd_import, N_("import people FILE --unit CODE [--dry-run] [--mode all|good-rows] [--errors OUT.xlsx]  import a list of residents")},
+	{"people", cmd_people, N_("people list --unit CODE [--format csv|json]  list residents in Vietnamese name order")},
 	{"demo", cmd_demo, N_("demo [--db URL]  load units and the demo data set")},
 };
 

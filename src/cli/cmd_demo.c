@@ -6,8 +6,11 @@
 #include "cli/cli.h"
 #include "auth/users.h"
 #include "core/i18n.h"
+#include "people/people.h"
 #include "units/units.h"
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -50,6 +53,112 @@ static const struct demo_org demo_orgs[] = {
 	{"11311", "11311-THMK", UNIT_SCHOOL, "Trường Tiểu học Minh Khai", ""},
 	{"11311", "11311-TTHTCD", UNIT_CLC, "Trung tâm học tập cộng đồng phường Hồng Bàng", ""},
 };
+
+/*
+ * Made-up residents for the demo villages: households of a head, a spouse
+ * and up to three children, names drawn from common Vietnamese names by a
+ * fixed sequence so that every demo database is the same.
+ */
+static const char *const family_names[] = {"Nguyễn", "Trần", "Lê", "Phạm",
+    "Hoàng", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"};
+static const char *const male_middle[] = {"Văn", "Đức", "Minh", "Quang",
+    "Hữu", "Thanh", "Công", "Xuân"};
+static const char *const female_middle[] = {"Thị", "Thu", "Ngọc", "Thanh",
+    "Minh", "Thùy", "Kim", "Hồng"};
+static const char *const male_given[] = {"An", "Bình", "Cường", "Dũng", "Hải",
+    "Hùng", "Khôi", "Long", "Nam", "Phong", "Quân", "Sơn", "Thắng", "Tuấn",
+    "Việt", "Đạt", "Đông", "Huy", "Kiên", "Trung"};
+static const char *const female_given[] = {"Anh", "Chi", "Dung", "Hà", "Hoa",
+    "Hương", "Lan", "Linh", "Mai", "Ngọc", "Phương", "Thảo", "Trang", "Vân",
+    "Yến", "Ánh", "Giang", "Hạnh", "Nhung", "Quỳnh"};
+
+#define PICK(arr, r) (arr[(r) % (sizeof(arr) / sizeof(arr[0]))])
+
+static uint32_t demo_seed = 20250701u;
+
+static uint32_t
+demo_rand(void)
+{
+	demo_seed = demo_seed * 1664525u + 1013904223u;
+	return demo_seed >> 8;
+}
+
+static int
+demo_person(struct db *db, const struct actor *sys, int64_t unit,
+    const char *hh, const char *family, bool male, int year,
+    const char *relation, struct kh_err *err)
+{
+	char name[160], birth[16], id[32];
+	struct person_input in;
+	uint32_t r = demo_rand();
+	int64_t pid = 0;
+	int rc;
+
+	snprintf(name, sizeof(name), "%s %s %s", family,
+	    male ? PICK(male_middle, r) : PICK(female_middle, r),
+	    male ? PICK(male_given, r >> 4) : PICK(female_given, r >> 4));
+	snprintf(birth, sizeof(birth), "%04d-%02d-%02d", year,
+	    (int)(r % 12) + 1, (int)(r >> 8) % 28 + 1);
+	memset(&in, 0, sizeof(in));
+	in.full_name = name;
+	in.birth_date = birth;
+	in.sex = male ? 'M' : 'F';
+	in.household_code = hh;
+	in.relation = relation;
+	in.is_head = strcmp(relation, "Chủ hộ") == 0;
+	if (year <= 2010) {
+		/* CCCD: province 031, sex and century digit, year, six digits. */
+		snprintf(id, sizeof(id), "031%d%02d%06u",
+		    (male ? 0 : 1) + (year >= 2000 ? 2 : 0), (year % 100 + 100) % 100,
+		    (unsigned)(demo_rand() % 1000000));
+		in.id_number = id;
+	}
+	rc = people_create(db, sys, unit, &in, &pid, err);
+	if (rc == KH_E_CONFLICT) {	/* a drawn number already taken */
+		kh_err_clear(err);
+		in.id_number = NULL;
+		rc = people_create(db, sys, unit, &in, &pid, err);
+	}
+	if (rc == 0)
+		rc = people_consent(db, sys, pid, "learning-society movement",
+		    "paper form", err);
+	return rc;
+}
+
+/* Households in a demo village, unless it already has residents. */
+static int
+demo_village_people(struct db *db, const struct actor *sys, const char *code,
+    int households, int *made, struct kh_err *err)
+{
+	struct unit v = UNIT_INIT;
+	struct people_counts c;
+	int rc, h;
+
+	rc = units_find(db, sys, code, NULL, &v, err);
+	if (rc == 0)
+		rc = people_count(db, sys, v.id, &c, err);
+	for (h = 1; rc == 0 && c.people == 0 && h <= households; h++) {
+		const char *family = PICK(family_names, demo_rand());
+		int head_year = 1955 + (int)(demo_rand() % 35), k, kids;
+		char hh[16];
+
+		snprintf(hh, sizeof(hh), "H%03d", h);
+		rc = demo_person(db, sys, v.id, hh, family, true, head_year,
+		    "Chủ hộ", err);
+		if (rc == 0)
+			rc = demo_person(db, sys, v.id, hh,
+			    PICK(family_names, demo_rand()), false,
+			    head_year + (int)(demo_rand() % 5), "Vợ", err);
+		kids = (int)(demo_rand() % 4);
+		for (k = 0; rc == 0 && k < kids; k++)
+			rc = demo_person(db, sys, v.id, hh, family,
+			    demo_rand() % 2 == 0, head_year + 22 + k * 3 +
+			    (int)(demo_rand() % 3), "Con", err);
+		*made += 2 + kids;
+	}
+	unit_cleanup(&v);
+	return rc;
+}
 
 int
 cmd_demo(int argc, char **argv)
@@ -99,6 +208,12 @@ cmd_demo(int argc, char **argv)
 		unit_cleanup(&parent);
 		unit_cleanup(&made_u);
 	}
+	if (rc == 0)
+		rc = demo_village_people(db, &sys, "11383-TDP05", 40, &made, &err);
+	if (rc == 0)
+		rc = demo_village_people(db, &sys, "11383-TDP12", 35, &made, &err);
+	if (rc == 0)
+		rc = demo_village_people(db, &sys, "11311-TDP03", 30, &made, &err);
 	for (i = 0; rc == 0 && i < sizeof(demo_users) / sizeof(demo_users[0]); i++) {
 		const struct demo_user *d = &demo_users[i];
 		struct user_input in = {d->login, d->full_name, d->role, d->unit,

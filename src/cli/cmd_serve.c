@@ -5,6 +5,7 @@
 #include "core/i18n.h"
 #include "core/log.h"
 #include "http/http.h"
+#include "io/doc.h"
 #include "web/web.h"
 
 #include <signal.h>
@@ -86,6 +87,7 @@ cmd_serve(int argc, char **argv)
 	if (cfg.threads < 1 || cfg.threads > 64)
 		cfg.threads = 4;
 	cfg.max_body = 1024 * 1024;
+	cfg.max_upload = 16 * 1024 * 1024;
 	cfg.connection_limit = 1000;
 	cfg.timeout_s = 60;
 	cfg.log_requests = getenv("KHUYENHOC_QUIET") == NULL;
@@ -114,5 +116,6 @@ cmd_serve(int argc, char **argv)
 	http_server_stop(srv);
 	http_router_free(router);
 	db_pool_shutdown();
+	doc_shutdown();
 	return 0;
 }

@@ -83,7 +83,7 @@ default_dir(void)
 }
 
 static int
-cmd_import(int argc, char **argv)
+cmd_units_import(int argc, char **argv)
 {
 	struct cli_opt opts[] = {
 		{"db", true, NULL, false},
@@ -435,7 +435,7 @@ cmd_units(int argc, char **argv)
 	const char *lang = cli_lang();
 
 	if (argc >= 1 && strcmp(argv[0], "import") == 0)
-		return cmd_import(argc - 1, argv + 1);
+		return cmd_units_import(argc - 1, argv + 1);
 	if (argc >= 1 && strcmp(argv[0], "list") == 0)
 		return cmd_list(argc - 1, argv + 1);
 	if (argc >= 1 && strcmp(argv[0], "search") == 0)

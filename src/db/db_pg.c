@@ -1,10 +1,13 @@
 /*
  * db_pg.c - the PostgreSQL backend on libpq.
  *
- * Statements run with PQexecParams: text parameters typed text or int8, blobs
- * sent in binary as bytea, results in text format except bytea columns,
- * which are decoded from their hex form on first access. Bulk loads use
- * COPY ... FROM STDIN in text format.
+ * Statements are prepared once per connection (PQprepare, named by their
+ * place in the connection's cache, keyed by the SQL text and the parameter
+ * types) and run with PQexecPrepared, so a page's small queries are parsed
+ * and planned once per connection rather than on every call. Text parameters
+ * are typed text or int8, blobs sent in binary as bytea; results come in text
+ * format except bytea columns, decoded from their hex form on first access.
+ * Bulk loads use COPY ... FROM STDIN in text format.
  */
 #include "db/db_impl.h"
 #include "core/buf.h"
@@ -13,6 +16,8 @@
 #include <inttypes.h>
 #include <libpq-fe.h>
 #include <spawn.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +42,33 @@ struct db_stmt {
 	unsigned char **blobs;	/* decoded bytea per column of the current row */
 	size_t *blob_lens;	/* their lengths */
 };
+
+#define PG_CACHE 256
+
+/* A statement prepared on the connection. */
+struct pg_prepared {
+	char *sql;		/* its text */
+	char *sig;		/* the parameter types, e.g. "ti-b" */
+	uint32_t hash;		/* of sql and sig */
+	char name[16];		/* "kh12" */
+};
+
+struct pg_cache {
+	struct pg_prepared e[PG_CACHE];
+	int n;
+};
+
+static uint32_t
+hash2(const char *a, const char *b)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *a != '\0'; a++)
+		h = (h ^ (unsigned char)*a) * 16777619u;
+	for (; *b != '\0'; b++)
+		h = (h ^ (unsigned char)*b) * 16777619u;
+	return h;
+}
 
 static int
 fail_pg(struct db *db, PGresult *res, struct kh_err *err)
@@ -74,13 +106,67 @@ p_open(struct db *db, const char *target, struct kh_err *err)
 		    N_("Cannot connect to the database server."), NULL);
 	}
 	PQsetNoticeProcessor(c, notice_quiet, NULL);
+	db->cache = xcalloc(1, sizeof(struct pg_cache));
 	return 0;
 }
 
 static void
 p_close(struct db *db)
 {
+	struct pg_cache *c = db->cache;
+
+	for (int i = 0; c != NULL && i < c->n; i++) {
+		free(c->e[i].sql);
+		free(c->e[i].sig);
+	}
+	free(c);
 	PQfinish(db->handle);
+}
+
+/*
+ * The name of s prepared on its connection, preparing it on first use; NULL
+ * when the cache is full (the caller then runs it unprepared) or on error
+ * (*failed set, err filled).
+ */
+static const char *
+prepared_name(struct db_stmt *s, bool *failed, struct kh_err *err)
+{
+	struct pg_cache *c = s->db->cache;
+	struct pg_prepared *e;
+	char sig[64];
+	PGresult *res;
+	uint32_t h;
+	int i;
+
+	*failed = false;
+	if (c == NULL || s->n >= (int)sizeof(sig))
+		return NULL;
+	for (i = 0; i < s->n; i++)
+		sig[i] = s->types[i] == OID_TEXT ? 't' : s->types[i] == OID_INT8 ?
+		    'i' : s->types[i] == OID_BYTEA ? 'b' : '-';
+	sig[i] = '\0';
+	h = hash2(s->sql, sig);
+	for (i = 0; i < c->n; i++)
+		if (c->e[i].hash == h && strcmp(c->e[i].sig, sig) == 0 &&
+		    strcmp(c->e[i].sql, s->sql) == 0)
+			return c->e[i].name;
+	if (c->n == PG_CACHE)
+		return NULL;
+	e = &c->e[c->n];
+	snprintf(e->name, sizeof(e->name), "kh%d", c->n);
+	res = PQprepare(s->db->handle, e->name, s->sql, s->n, s->types);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		*failed = true;
+		fail_pg(s->db, res, err);
+		PQclear(res);
+		return NULL;
+	}
+	PQclear(res);
+	e->sql = xstrdup(s->sql);
+	e->sig = xstrdup(sig);
+	e->hash = h;
+	c->n++;
+	return e->name;
 }
 
 static void
@@ -187,8 +273,17 @@ p_step(struct db_stmt *s, struct kh_err *err)
 	int rc;
 
 	if (s->res == NULL) {
-		s->res = PQexecParams(s->db->handle, s->sql, s->n, s->types,
-		    (const char *const *)s->values, s->lengths, s->formats, 0);
+		bool failed;
+		const char *name = prepared_name(s, &failed, err);
+
+		if (failed)
+			return err != NULL && err->kind != 0 ? err->kind : KH_E_DB;
+		if (name != NULL)
+			s->res = PQexecPrepared(s->db->handle, name, s->n,
+			    (const char *const *)s->values, s->lengths, s->formats, 0);
+		else
+			s->res = PQexecParams(s->db->handle, s->sql, s->n, s->types,
+			    (const char *const *)s->values, s->lengths, s->formats, 0);
 		st = PQresultStatus(s->res);
 		if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
 			rc = fail_pg(s->db, s->res, err);

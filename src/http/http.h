@@ -34,6 +34,20 @@ struct http_kvs {
 	size_t n, cap;
 };
 
+/* A file sent in a multipart/form-data form. */
+struct http_file {
+	const char *field;		/* the form field's name */
+	const char *filename;		/* as the browser sent it (UTF-8, NFC) */
+	const char *content_type;	/* as the browser sent it, or "" */
+	const char *data;		/* the bytes (arena; NUL after them) */
+	size_t len;
+};
+
+struct http_files {
+	struct http_file *items;	/* arena-allocated */
+	size_t n, cap;
+};
+
 struct http_req {
 	struct arena arena;		/* freed after the response */
 	enum http_method method;
@@ -48,6 +62,8 @@ struct http_req {
 	struct http_kvs headers;	/* request headers, names as received */
 	struct http_kvs cookies;	/* Cookie header, parsed */
 	struct http_kvs params;		/* path parameters, e.g. {code} */
+	struct http_files files;	/* files of a multipart/form-data body;
+					 * its text fields go to form */
 	const char *body;		/* raw body (NUL-terminated), or NULL;
 					 * not freed by http_req_cleanup() */
 	size_t body_len;
@@ -70,6 +86,8 @@ const char *http_form(const struct http_req *req, const char *name);
 const char *http_param(const struct http_req *req, const char *name);
 const char *http_cookie(const struct http_req *req, const char *name);
 const char *http_header(const struct http_req *req, const char *name);
+/* The first file sent under a form field, or NULL. */
+const struct http_file *http_file(const struct http_req *req, const char *field);
 
 /* Append a header to the response (value copied into req->arena). */
 void http_resp_header(struct http_req *req, struct http_resp *resp,
@@ -134,6 +152,8 @@ struct http_config {
 	unsigned short port;		/* 0 picks a free port */
 	unsigned threads;		/* worker threads (0: one per CPU) */
 	size_t max_body;		/* bytes; larger bodies get 413 (0: 1 MiB) */
+	size_t max_upload;		/* the same for multipart/form-data
+					 * bodies, which carry files (0: 16 MiB) */
 	unsigned connection_limit;	/* 0: libmicrohttpd's default */
 	unsigned timeout_s;		/* idle connection timeout (0: none) */
 	bool log_requests;		/* one line per request on stderr */

@@ -94,6 +94,15 @@ http_query(const struct http_req *req, const char *name)
 	return kvs_find(&req->query, name);
 }
 
+const struct http_file *
+http_file(const struct http_req *req, const char *field)
+{
+	for (size_t i = 0; i < req->files.n; i++)
+		if (strcmp(req->files.items[i].field, field) == 0)
+			return &req->files.items[i];
+	return NULL;
+}
+
 const char *
 http_form(const struct http_req *req, const char *name)
 {

@@ -36,18 +36,21 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/vntext.h"
 
 /* Memory libmicrohttpd may use per connection (headers, read buffer). */
 #define CONN_MEMORY		(64 * 1024)
 
-/* Body cap when the configuration says 0. */
+/* Body caps when the configuration says 0. */
 #define DEFAULT_MAX_BODY	(1024 * 1024)
+#define DEFAULT_MAX_UPLOAD	(16 * 1024 * 1024)
 
 struct http_server {
 	struct MHD_Daemon *daemon;	/* the libmicrohttpd daemon */
 	const struct http_router *router; /* owned by the caller */
 	struct http_hooks hooks;	/* copy of the caller's hooks */
 	size_t max_body;		/* bytes; larger bodies get 413 */
+	size_t max_upload;		/* the same for multipart bodies */
 	bool log_requests;		/* one access-log line per request */
 	bool trust_proxy;		/* take the client from X-Forwarded-For */
 };
@@ -61,6 +64,7 @@ struct pending {
 	struct timespec t0;		/* when the request line arrived */
 	bool started;			/* on_access() has run once */
 	bool too_large;			/* body over the cap: 413 */
+	size_t cap;			/* the cap for this body */
 	bool answered;			/* a response has been queued */
 	int status;			/* the status queued */
 	size_t bytes;			/* body bytes queued */
@@ -352,8 +356,124 @@ build_req(struct pending *p, struct MHD_Connection *c, const char *method)
  * Hand the body to req; a urlencoded form is parsed into req->form.
  * Returns -1 when the form is malformed or not valid UTF-8.
  */
+/* A part of a multipart body being collected. */
+struct part {
+	char *field;		/* malloc'd */
+	char *filename;		/* malloc'd, NULL for a text field */
+	char *content_type;	/* malloc'd, NULL when not sent */
+	struct buf data;
+};
+
+struct parts {
+	struct part *items;
+	size_t n, cap;
+};
+
+/* libmicrohttpd's post processor: one call per chunk of a part. */
+static enum MHD_Result
+on_part(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *filename, const char *content_type,
+    const char *transfer_encoding, const char *data, uint64_t off, size_t size)
+{
+	struct parts *ps = cls;
+	struct part *pt = ps->n > 0 ? &ps->items[ps->n - 1] : NULL;
+
+	(void)kind;
+	(void)transfer_encoding;
+	if (key == NULL)
+		return MHD_YES;
+	/* A new part starts at offset 0 (or changes key or file). */
+	if (pt == NULL || off == 0 || strcmp(pt->field, key) != 0 ||
+	    (filename == NULL) != (pt->filename == NULL)) {
+		if (ps->n == ps->cap) {
+			ps->cap = ps->cap ? ps->cap * 2 : 8;
+			ps->items = xrealloc(ps->items, ps->cap * sizeof(*pt));
+		}
+		pt = &ps->items[ps->n++];
+		memset(pt, 0, sizeof(*pt));
+		pt->field = xstrdup(key);
+		pt->filename = filename != NULL ? xstrdup(filename) : NULL;
+		pt->content_type = content_type != NULL ? xstrdup(content_type) : NULL;
+	}
+	buf_append(&pt->data, data, size);
+	return MHD_YES;
+}
+
+/*
+ * Parse a multipart/form-data body (already read whole, under its cap) with
+ * libmicrohttpd's post processor: text fields into req->form (UTF-8 checked
+ * and NFC like any form), files into req->files. Returns -1 when malformed.
+ */
 static int
-attach_body(struct pending *p)
+attach_multipart(struct pending *p, struct MHD_Connection *c)
+{
+	struct http_req *req = &p->req;
+	struct MHD_PostProcessor *pp;
+	struct parts ps = {NULL, 0, 0};
+	int rc = 0;
+	size_t i;
+
+	pp = MHD_create_post_processor(c, 32 * 1024, on_part, &ps);
+	if (pp == NULL)
+		return -1;
+	if (MHD_post_process(pp, p->body.data, p->body.len) != MHD_YES)
+		rc = -1;
+	if (MHD_destroy_post_processor(pp) != MHD_YES)
+		rc = -1;
+	for (i = 0; i < ps.n; i++) {
+		struct part *pt = &ps.items[i];
+
+		if (rc == 0 && pt->filename == NULL) {
+			/* A text field: the same rules as a urlencoded one. */
+			char *v = vn_nfc(buf_str(&pt->data), pt->data.len);
+			char *k = vn_nfc(pt->field, strlen(pt->field));
+
+			if (v == NULL || k == NULL)
+				rc = -1;
+			else
+				http_kvs_add(&req->arena, &req->form, k, v);
+			free(v);
+			free(k);
+		} else if (rc == 0) {
+			struct http_files *fs = &req->files;
+			struct http_file *f;
+			char *name = vn_nfc(pt->filename, strlen(pt->filename));
+
+			if (name == NULL) {
+				rc = -1;
+			} else {
+				if (fs->n == fs->cap) {
+					size_t ncap = fs->cap ? fs->cap * 2 : 4;
+					struct http_file *ni = arena_alloc(&req->arena,
+					    ncap * sizeof(*ni));
+
+					if (fs->n > 0)
+						memcpy(ni, fs->items, fs->n * sizeof(*ni));
+					fs->items = ni;
+					fs->cap = ncap;
+				}
+				f = &fs->items[fs->n++];
+				f->field = arena_strdup(&req->arena, pt->field);
+				f->filename = arena_strdup(&req->arena, name);
+				f->content_type = arena_strdup(&req->arena,
+				    pt->content_type != NULL ? pt->content_type : "");
+				f->data = arena_strndup(&req->arena, buf_str(&pt->data),
+				    pt->data.len);
+				f->len = pt->data.len;
+			}
+			free(name);
+		}
+		free(pt->field);
+		free(pt->filename);
+		free(pt->content_type);
+		buf_free(&pt->data);
+	}
+	free(ps.items);
+	return rc;
+}
+
+static int
+attach_body(struct pending *p, struct MHD_Connection *c)
 {
 	struct http_req *req = &p->req;
 
@@ -364,6 +484,8 @@ attach_body(struct pending *p)
 	if (strcmp(req->content_type, "application/x-www-form-urlencoded") == 0)
 		return http_parse_urlencoded(&req->arena, req->body,
 		    req->body_len, &req->form);
+	if (strcmp(req->content_type, "multipart/form-data") == 0)
+		return attach_multipart(p, c);
 	return 0;
 }
 
@@ -440,7 +562,7 @@ respond(struct pending *p, struct MHD_Connection *c, const char *method)
 		refuse(p, 400);
 	else if (p->too_large)
 		refuse(p, 413);
-	else if (attach_body(p) != 0)
+	else if (attach_body(p, c) != 0)
 		refuse(p, 400);
 	else
 		http_dispatch(s->router, &s->hooks, &p->req, &p->resp);
@@ -455,6 +577,18 @@ respond(struct pending *p, struct MHD_Connection *c, const char *method)
  * at once and the connection closes.
  */
 #define DISCARD_MAX (32u * 1024 * 1024)
+
+/* Forms that carry files may be larger than other bodies. */
+static size_t
+body_cap(const struct http_server *s, struct MHD_Connection *c)
+{
+	const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_TYPE);
+
+	if (ct != NULL && strncasecmp(ct, "multipart/form-data", 19) == 0)
+		return s->max_upload;
+	return s->max_body;
+}
 
 enum declared { DECLARED_OK, DECLARED_DISCARD, DECLARED_REFUSE };
 
@@ -475,7 +609,7 @@ declared_size(const struct http_server *s, struct MHD_Connection *c)
 		return DECLARED_OK;
 	if (errno == ERANGE || n > DISCARD_MAX)
 		return DECLARED_REFUSE;
-	return n > s->max_body ? DECLARED_DISCARD : DECLARED_OK;
+	return n > body_cap(s, c) ? DECLARED_DISCARD : DECLARED_OK;
 }
 
 /* Keep a chunk of body, or drop it (and the rest) once over the cap. */
@@ -484,7 +618,7 @@ take_body(struct pending *p, const char *data, size_t n)
 {
 	if (p->too_large)
 		return;
-	if (n > p->srv->max_body || p->body.len > p->srv->max_body - n) {
+	if (n > p->cap || p->body.len > p->cap - n) {
 		p->too_large = true;
 		buf_free(&p->body);
 		return;
@@ -516,6 +650,7 @@ on_access(void *cls, struct MHD_Connection *c, const char *url,
 	}
 	if (!p->started) {
 		p->started = true;
+		p->cap = body_cap(p->srv, c);
 		switch (declared_size(p->srv, c)) {
 		case DECLARED_REFUSE:
 			p->too_large = true;
@@ -594,6 +729,7 @@ http_server_start(const struct http_config *cfg,
 	if (hooks != NULL)
 		s->hooks = *hooks;
 	s->max_body = cfg->max_body > 0 ? cfg->max_body : DEFAULT_MAX_BODY;
+	s->max_upload = cfg->max_upload > 0 ? cfg->max_upload : DEFAULT_MAX_UPLOAD;
 	s->log_requests = cfg->log_requests;
 	trust = getenv("KHUYENHOC_TRUST_PROXY");
 	s->trust_proxy = trust != NULL && strcmp(trust, "1") == 0;

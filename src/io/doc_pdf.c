@@ -21,7 +21,7 @@
 #include "io/doc.h"
 
 #include <assert.h>
-#include <dlfcn.h>
+#include <fontconfig/fontconfig.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1214,18 +1214,13 @@ out:
 }
 
 /*
- * FcFini() is looked up at run time: the build links fontconfig only through
- * pango and cairo (it is not in the Makefile's pkg-config list), so a direct
- * call would not link. The library is always loaded once pango is.
+ * Release pango's, cairo's and fontconfig's global caches: fontconfig keeps
+ * pointers the leak checker cannot follow, and FcFini() frees them.
  */
 void
 doc_shutdown(void)
 {
-	void (*fc_fini)(void);
-
 	pango_cairo_font_map_set_default(NULL);
 	cairo_debug_reset_static_data();
-	fc_fini = (void (*)(void))dlsym(RTLD_DEFAULT, "FcFini");
-	if (fc_fini != NULL)
-		fc_fini();
+	FcFini();
 }

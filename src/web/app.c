@@ -297,6 +297,13 @@ web_router(void)
 	http_route(r, HTTP_GET, "/units/{code}", page_units_show);
 	http_route(r, HTTP_POST, "/units/{code}", page_units_org_update);
 	http_route(r, HTTP_POST, "/units/{code}/organisations", page_units_org_create);
+	http_route(r, HTTP_GET, "/units/{code}/people", page_people_list);
+	http_route(r, HTTP_POST, "/units/{code}/people", page_people_create);
+	http_route(r, HTTP_GET, "/units/{code}/import", page_people_import_form);
+	http_route(r, HTTP_POST, "/units/{code}/import", page_people_import_preview);
+	http_route(r, HTTP_POST, "/units/{code}/import/{token}", page_people_import_commit);
+	http_route(r, HTTP_GET, "/units/{code}/import/{token}/errors.xlsx",
+	    page_people_import_errors);
 	http_route(r, HTTP_GET, "/users", page_users_list);
 	http_route(r, HTTP_POST, "/users", page_users_create);
 	http_route(r, HTTP_POST, "/users/{login}/password", page_users_password);

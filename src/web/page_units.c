@@ -375,6 +375,19 @@ render_unit(struct http_req *req, struct http_resp *resp, const struct unit *u,
 		    " stood before it ended.")));
 		html_raw(b, "</p>");
 	}
+	html_raw(b, "<nav class=\"tabs\"><a href=\"/units/");
+	html_url(b, u->code);
+	html_raw(b, "/people\">");
+	html_text(b, tr(req, N_("Residents")));
+	html_raw(b, "</a>");
+	if (current && w->actor.role >= ROLE_OFFICER) {
+		html_raw(b, " · <a href=\"/units/");
+		html_url(b, u->code);
+		html_raw(b, "/import\">");
+		html_text(b, tr(req, N_("Import a list")));
+		html_raw(b, "</a>");
+	}
+	html_raw(b, "</nav>");
 	search_form(req, b, "");
 	links_list(req, b, tr(req, N_("Formed from (before 1 July 2025)")), &pred);
 	links_list(req, b, tr(req, N_("Went into (from 1 July 2025)")), &succ);
@@ -416,8 +429,8 @@ out:
 }
 
 /* The unit named by the path's {code} and ?on=, or an answer given. */
-static int
-find_unit(struct http_req *req, struct http_resp *resp, struct unit *u,
+int
+page_find_unit(struct http_req *req, struct http_resp *resp, struct unit *u,
     char on[DATE_LEN], bool *has_on)
 {
 	struct web_req *w = web(req);
@@ -446,7 +459,7 @@ page_units_show(struct http_req *req, struct http_resp *resp)
 
 	if (web_need_login(req, resp) != 0)
 		return 0;
-	if (find_unit(req, resp, &u, on, &has_on) == 0)
+	if (page_find_unit(req, resp, &u, on, &has_on) == 0)
 		render_unit(req, resp, &u, has_on ? on : NULL, NULL, NULL);
 	unit_cleanup(&u);
 	return 0;
@@ -467,7 +480,7 @@ page_units_org_create(struct http_req *req, struct http_resp *resp)
 
 	if (web_need_login(req, resp) != 0)
 		return 0;
-	if (find_unit(req, resp, &u, on, &has_on) != 0)
+	if (page_find_unit(req, resp, &u, on, &has_on) != 0)
 		goto out;
 	memset(&in, 0, sizeof(in));
 	in.name = http_form(req, "name");
@@ -522,7 +535,7 @@ page_units_org_update(struct http_req *req, struct http_resp *resp)
 
 	if (web_need_login(req, resp) != 0)
 		return 0;
-	if (find_unit(req, resp, &u, on, &has_on) != 0)
+	if (page_find_unit(req, resp, &u, on, &has_on) != 0)
 		goto out;
 	memset(&in, 0, sizeof(in));
 	in.name = http_form(req, "name");

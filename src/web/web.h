@@ -75,6 +75,11 @@ struct unit;
 int web_audit_filter(struct http_req *req, struct audit_filter *f,
     struct unit *u, char from[11], char to[11], struct kh_err *err);
 
+/* The unit named by the path's {code} and ?on= (on receives the date when
+ * given): 0, or an error answer already given. */
+int page_find_unit(struct http_req *req, struct http_resp *resp,
+    struct unit *u, char on[11], bool *has_on);
+
 /* Handlers, by area. */
 int page_login_form(struct http_req *req, struct http_resp *resp);
 int page_login_post(struct http_req *req, struct http_resp *resp);
@@ -85,6 +90,12 @@ int page_units_index(struct http_req *req, struct http_resp *resp);
 int page_units_show(struct http_req *req, struct http_resp *resp);
 int page_units_org_create(struct http_req *req, struct http_resp *resp);
 int page_units_org_update(struct http_req *req, struct http_resp *resp);
+int page_people_list(struct http_req *req, struct http_resp *resp);
+int page_people_create(struct http_req *req, struct http_resp *resp);
+int page_people_import_form(struct http_req *req, struct http_resp *resp);
+int page_people_import_preview(struct http_req *req, struct http_resp *resp);
+int page_people_import_commit(struct http_req *req, struct http_resp *resp);
+int page_people_import_errors(struct http_req *req, struct http_resp *resp);
 int page_users_list(struct http_req *req, struct http_resp *resp);
 int page_users_create(struct http_req *req, struct http_resp *resp);
 int page_users_password(struct http_req *req, struct http_resp *resp);

@@ -25,9 +25,8 @@ teardown(void)
 	http_req_cleanup(&req);
 }
 
-TestSuite(http_cookie, .init = setup, .fini = teardown);
 
-Test(http_cookie, parse_basic)
+Test(http_cookie, parse_basic, .init = setup, .fini = teardown)
 {
 	http_parse_cookies(&req.arena, "a=1; b=2", &req.cookies);
 	cr_assert_eq(req.cookies.n, 2);
@@ -36,7 +35,7 @@ Test(http_cookie, parse_basic)
 	cr_assert_null(http_cookie(&req, "c"));
 }
 
-Test(http_cookie, parse_spaces_and_quotes)
+Test(http_cookie, parse_spaces_and_quotes, .init = setup, .fini = teardown)
 {
 	http_parse_cookies(&req.arena, "  sid = \"abc\" ;b=2;;  c=x y ;d=\"",
 	    &req.cookies);
@@ -48,34 +47,34 @@ Test(http_cookie, parse_spaces_and_quotes)
 	cr_assert_eq(req.cookies.n, 4);
 }
 
-Test(http_cookie, parse_skips_nameless)
+Test(http_cookie, parse_skips_nameless, .init = setup, .fini = teardown)
 {
 	http_parse_cookies(&req.arena, "=1; flag; ok=yes; =", &req.cookies);
 	cr_assert_eq(req.cookies.n, 1);
 	cr_assert_str_eq(http_cookie(&req, "ok"), "yes");
 }
 
-Test(http_cookie, parse_keeps_value_with_equals)
+Test(http_cookie, parse_keeps_value_with_equals, .init = setup, .fini = teardown)
 {
 	http_parse_cookies(&req.arena, "t=a=b==", &req.cookies);
 	cr_assert_str_eq(http_cookie(&req, "t"), "a=b==");
 }
 
-Test(http_cookie, parse_skips_invalid_utf8)
+Test(http_cookie, parse_skips_invalid_utf8, .init = setup, .fini = teardown)
 {
 	http_parse_cookies(&req.arena, "a=\xff; b=ok", &req.cookies);
 	cr_assert_eq(req.cookies.n, 1);
 	cr_assert_str_eq(http_cookie(&req, "b"), "ok");
 }
 
-Test(http_cookie, parse_empty_and_null)
+Test(http_cookie, parse_empty_and_null, .init = setup, .fini = teardown)
 {
 	http_parse_cookies(&req.arena, "", &req.cookies);
 	http_parse_cookies(&req.arena, NULL, &req.cookies);
 	cr_assert_eq(req.cookies.n, 0);
 }
 
-Test(http_cookie, set_session_cookie)
+Test(http_cookie, set_session_cookie, .init = setup, .fini = teardown)
 {
 	http_set_cookie(&req, &resp, "sid", "abc123", -1, false);
 	cr_assert_eq(resp.headers.n, 1);
@@ -84,7 +83,7 @@ Test(http_cookie, set_session_cookie)
 	    "sid=abc123; Path=/; HttpOnly; SameSite=Lax");
 }
 
-Test(http_cookie, set_max_age_secure_and_delete)
+Test(http_cookie, set_max_age_secure_and_delete, .init = setup, .fini = teardown)
 {
 	http_set_cookie(&req, &resp, "sid", "v", 3600, true);
 	http_set_cookie(&req, &resp, "old", "", 0, false);
@@ -95,7 +94,7 @@ Test(http_cookie, set_max_age_secure_and_delete)
 	    "old=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
 }
 
-Test(http_cookie, set_refuses_injection)
+Test(http_cookie, set_refuses_injection, .init = setup, .fini = teardown)
 {
 	http_set_cookie(&req, &resp, "sid", "x; Domain=evil.example", -1,
 	    false);
@@ -104,7 +103,7 @@ Test(http_cookie, set_refuses_injection)
 	cr_assert_eq(resp.headers.n, 0);
 }
 
-Test(http_cookie, resp_header_copies_and_rejects_crlf)
+Test(http_cookie, resp_header_copies_and_rejects_crlf, .init = setup, .fini = teardown)
 {
 	char value[16] = "v1";
 
@@ -116,7 +115,7 @@ Test(http_cookie, resp_header_copies_and_rejects_crlf)
 	cr_assert_str_eq(http_resp_header_get(&resp, "x-test"), "v1");
 }
 
-Test(http_cookie, redirect_local_only)
+Test(http_cookie, redirect_local_only, .init = setup, .fini = teardown)
 {
 	http_redirect(&req, &resp, "/units?q=1");
 	cr_assert_eq(resp.status, 303);
@@ -127,7 +126,7 @@ Test(http_cookie, redirect_local_only)
 	cr_assert_str_eq(resp.location, "/");
 }
 
-Test(http_cookie, header_lookup_case_insensitive)
+Test(http_cookie, header_lookup_case_insensitive, .init = setup, .fini = teardown)
 {
 	http_kvs_add(&req.arena, &req.headers, "Content-Type", "text/plain");
 	cr_assert_str_eq(http_header(&req, "content-type"), "text/plain");
@@ -137,7 +136,7 @@ Test(http_cookie, header_lookup_case_insensitive)
 	cr_assert_str_eq(http_query(&req, "Q"), "1");
 }
 
-Test(http_cookie, init_defaults_and_cleanup)
+Test(http_cookie, init_defaults_and_cleanup, .init = setup, .fini = teardown)
 {
 	cr_assert_eq(resp.status, 200);
 	cr_assert_str_eq(resp.content_type, "text/html; charset=utf-8");
@@ -160,7 +159,7 @@ collect(void *cls, const char *name, const char *value)
 	http_kvs_add(&req.arena, cls, name, value);
 }
 
-Test(http_cookie, default_headers)
+Test(http_cookie, default_headers, .init = setup, .fini = teardown)
 {
 	struct http_kvs got = {0};
 	size_t i;
@@ -180,7 +179,7 @@ Test(http_cookie, default_headers)
 	cr_assert_eq(got.n, 5);
 }
 
-Test(http_cookie, default_headers_respect_handler)
+Test(http_cookie, default_headers_respect_handler, .init = setup, .fini = teardown)
 {
 	struct http_kvs got = {0};
 	size_t i;

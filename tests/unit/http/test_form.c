@@ -39,9 +39,8 @@ parse(const char *s)
 	return http_parse_urlencoded(&arena, s, strlen(s), &kvs);
 }
 
-TestSuite(http_form, .init = setup, .fini = teardown);
 
-Test(http_form, simple_pairs)
+Test(http_form, simple_pairs, .init = setup, .fini = teardown)
 {
 	cr_assert_eq(parse("a=1&b=two"), 0);
 	cr_assert_eq(kvs.n, 2);
@@ -51,7 +50,7 @@ Test(http_form, simple_pairs)
 	cr_assert_str_eq(kvs.items[1].value, "two");
 }
 
-Test(http_form, plus_is_space)
+Test(http_form, plus_is_space, .init = setup, .fini = teardown)
 {
 	cr_assert_eq(parse("q=le+chan&n%20x=a%2Bb"), 0);
 	cr_assert_eq(kvs.n, 2);
@@ -60,14 +59,14 @@ Test(http_form, plus_is_space)
 	cr_assert_str_eq(kvs.items[1].value, "a+b");
 }
 
-Test(http_form, percent_utf8)
+Test(http_form, percent_utf8, .init = setup, .fini = teardown)
 {
 	cr_assert_eq(parse("name=L%C3%AA+Ch%C3%A2n&x=%c3%a1"), 0);
 	cr_assert_str_eq(kvs.items[0].value, "Lê Chân");
 	cr_assert_str_eq(kvs.items[1].value, "á");
 }
 
-Test(http_form, nfd_normalised_to_nfc)
+Test(http_form, nfd_normalised_to_nfc, .init = setup, .fini = teardown)
 {
 	/* e + COMBINING ACUTE ACCENT becomes the single code point é. */
 	cr_assert_eq(parse("w=e%CC%81&k=Vie%CC%A3%CC%82t"), 0);
@@ -76,13 +75,13 @@ Test(http_form, nfd_normalised_to_nfc)
 	cr_assert_str_eq(kvs.items[1].value, "Vi\xe1\xbb\x87t");
 }
 
-Test(http_form, nfd_in_raw_bytes_normalised)
+Test(http_form, nfd_in_raw_bytes_normalised, .init = setup, .fini = teardown)
 {
 	cr_assert_eq(parse("w=e\xcc\x81"), 0);
 	cr_assert_str_eq(kvs.items[0].value, "\xc3\xa9");
 }
 
-Test(http_form, invalid_utf8_rejected)
+Test(http_form, invalid_utf8_rejected, .init = setup, .fini = teardown)
 {
 	cr_assert_eq(parse("a=%C3"), -1);
 	again();
@@ -93,12 +92,12 @@ Test(http_form, invalid_utf8_rejected)
 	cr_assert_eq(parse("%C0%AF=x"), -1, "overlong encoding in a name");
 }
 
-Test(http_form, nul_rejected)
+Test(http_form, nul_rejected, .init = setup, .fini = teardown)
 {
 	cr_assert_eq(parse("a=x%00y"), -1);
 }
 
-Test(http_form, bad_escape_rejected)
+Test(http_form, bad_escape_rejected, .init = setup, .fini = teardown)
 {
 	cr_assert_eq(parse("a=100%"), -1);
 	again();
@@ -107,7 +106,7 @@ Test(http_form, bad_escape_rejected)
 	cr_assert_eq(parse("a=%zz"), -1);
 }
 
-Test(http_form, empty_keys_and_pairs_skipped)
+Test(http_form, empty_keys_and_pairs_skipped, .init = setup, .fini = teardown)
 {
 	cr_assert_eq(parse("=x&&a=1&=&b"), 0);
 	cr_assert_eq(kvs.n, 2);
@@ -116,13 +115,13 @@ Test(http_form, empty_keys_and_pairs_skipped)
 	cr_assert_str_eq(kvs.items[1].value, "");
 }
 
-Test(http_form, value_may_hold_equals)
+Test(http_form, value_may_hold_equals, .init = setup, .fini = teardown)
 {
 	cr_assert_eq(parse("t=a=b"), 0);
 	cr_assert_str_eq(kvs.items[0].value, "a=b");
 }
 
-Test(http_form, length_bounds_input)
+Test(http_form, length_bounds_input, .init = setup, .fini = teardown)
 {
 	/* Only the first len bytes count; no NUL terminator needed. */
 	cr_assert_eq(http_parse_urlencoded(&arena, "a=1&b=2", 3, &kvs), 0);
@@ -130,14 +129,14 @@ Test(http_form, length_bounds_input)
 	cr_assert_str_eq(kvs.items[0].value, "1");
 }
 
-Test(http_form, empty_input)
+Test(http_form, empty_input, .init = setup, .fini = teardown)
 {
 	cr_assert_eq(parse(""), 0);
 	cr_assert_eq(kvs.n, 0);
 	cr_assert_eq(http_parse_urlencoded(&arena, NULL, 0, &kvs), 0);
 }
 
-Test(http_form, many_pairs_grow)
+Test(http_form, many_pairs_grow, .init = setup, .fini = teardown)
 {
 	char s[2000];
 	size_t i, n = 0;
@@ -156,26 +155,26 @@ path(const char *raw)
 	return http_path_decode(&arena, raw, strlen(raw));
 }
 
-Test(http_form, path_decoded)
+Test(http_form, path_decoded, .init = setup, .fini = teardown)
 {
 	cr_assert_str_eq(path("/units/L%C3%AA%20Ch%C3%A2n"), "/units/Lê Chân");
 	cr_assert_str_eq(path("/a+b"), "/a+b", "+ is literal in paths");
 	cr_assert_str_eq(path("/e%CC%81"), "/\xc3\xa9");
 }
 
-Test(http_form, path_keeps_encoded_slash)
+Test(http_form, path_keeps_encoded_slash, .init = setup, .fini = teardown)
 {
 	cr_assert_str_eq(path("/units/a%2fb"), "/units/a%2Fb");
 	cr_assert_str_eq(path("/p/100%25"), "/p/100%25");
 }
 
-Test(http_form, path_absolute_form)
+Test(http_form, path_absolute_form, .init = setup, .fini = teardown)
 {
 	cr_assert_str_eq(path("http://example.org/x/y"), "/x/y");
 	cr_assert_str_eq(path("https://example.org"), "/");
 }
 
-Test(http_form, path_rejects)
+Test(http_form, path_rejects, .init = setup, .fini = teardown)
 {
 	cr_assert_null(path("units"));
 	cr_assert_null(path(""));
@@ -188,7 +187,7 @@ Test(http_form, path_rejects)
 	cr_assert_not_null(path("/a/.well-known/..x"));
 }
 
-Test(http_form, method_names)
+Test(http_form, method_names, .init = setup, .fini = teardown)
 {
 	cr_assert_eq(http_method_from_name("GET"), HTTP_GET);
 	cr_assert_eq(http_method_from_name("PATCH"), HTTP_PATCH);

@@ -130,16 +130,15 @@ resp_header(const char *name)
 	return NULL;
 }
 
-TestSuite(http_router, .init = setup, .fini = teardown);
 
-Test(http_router, root)
+Test(http_router, root, .init = setup, .fini = teardown)
 {
 	run(HTTP_GET, "/", NULL);
 	cr_assert_eq(resp.status, 200);
 	cr_assert_str_eq(buf_str(&resp.body), "root");
 }
 
-Test(http_router, param)
+Test(http_router, param, .init = setup, .fini = teardown)
 {
 	run(HTTP_GET, "/units/HP01", NULL);
 	cr_assert_eq(resp.status, 200);
@@ -147,34 +146,34 @@ Test(http_router, param)
 	cr_assert_str_eq(http_param(&req, "code"), "HP01");
 }
 
-Test(http_router, two_params_pattern_trailing_slash)
+Test(http_router, two_params_pattern_trailing_slash, .init = setup, .fini = teardown)
 {
 	run(HTTP_GET, "/units/HP01/members/42", NULL);
 	cr_assert_str_eq(buf_str(&resp.body), "HP01/42");
 }
 
-Test(http_router, trailing_slash_ignored)
+Test(http_router, trailing_slash_ignored, .init = setup, .fini = teardown)
 {
 	run(HTTP_GET, "/units/HP01/", NULL);
 	cr_assert_str_eq(trace, "unit");
 	cr_assert_str_eq(http_param(&req, "code"), "HP01");
 }
 
-Test(http_router, order_first_match_wins)
+Test(http_router, order_first_match_wins, .init = setup, .fini = teardown)
 {
 	run(HTTP_GET, "/units/new", NULL);
 	cr_assert_str_eq(trace, "unit_new");
 	cr_assert_str_eq(buf_str(&resp.body), "new");
 }
 
-Test(http_router, method_picks_route)
+Test(http_router, method_picks_route, .init = setup, .fini = teardown)
 {
 	run(HTTP_POST, "/units/HP01", NULL);
 	cr_assert_str_eq(trace, "post");
 	cr_assert_eq(resp.status, 201);
 }
 
-Test(http_router, exact_segments)
+Test(http_router, exact_segments, .init = setup, .fini = teardown)
 {
 	run(HTTP_GET, "/units", NULL);
 	cr_assert_eq(resp.status, 404);
@@ -190,7 +189,7 @@ Test(http_router, exact_segments)
 	cr_assert_str_eq(trace, "");
 }
 
-Test(http_router, not_found_default)
+Test(http_router, not_found_default, .init = setup, .fini = teardown)
 {
 	run(HTTP_GET, "/nowhere", NULL);
 	cr_assert_eq(resp.status, 404);
@@ -198,7 +197,7 @@ Test(http_router, not_found_default)
 	cr_assert_null(resp_header("Allow"));
 }
 
-Test(http_router, method_not_allowed_with_allow)
+Test(http_router, method_not_allowed_with_allow, .init = setup, .fini = teardown)
 {
 	run(HTTP_DELETE, "/units/HP01", NULL);
 	cr_assert_eq(resp.status, 405);
@@ -206,21 +205,21 @@ Test(http_router, method_not_allowed_with_allow)
 	cr_assert_str_eq(trace, "");
 }
 
-Test(http_router, unknown_method_is_405)
+Test(http_router, unknown_method_is_405, .init = setup, .fini = teardown)
 {
 	run(0, "/things/1", NULL);
 	cr_assert_eq(resp.status, 405);
 	cr_assert_str_eq(resp_header("Allow"), "PUT, DELETE");
 }
 
-Test(http_router, head_served_by_get)
+Test(http_router, head_served_by_get, .init = setup, .fini = teardown)
 {
 	run(HTTP_HEAD, "/units/X", NULL);
 	cr_assert_eq(resp.status, 200);
 	cr_assert_str_eq(trace, "unit");
 }
 
-Test(http_router, encoded_slash_stays_in_param)
+Test(http_router, encoded_slash_stays_in_param, .init = setup, .fini = teardown)
 {
 	run(HTTP_GET, "/units/a%2Fb", NULL);
 	cr_assert_str_eq(trace, "unit");
@@ -231,7 +230,7 @@ Test(http_router, encoded_slash_stays_in_param)
 	cr_assert_str_eq(http_param(&req, "code"), "100%");
 }
 
-Test(http_router, null_router_is_404)
+Test(http_router, null_router_is_404, .init = setup, .fini = teardown)
 {
 	req.method = HTTP_GET;
 	req.path = "/";
@@ -284,7 +283,7 @@ my_405(struct http_req *rq, struct http_resp *rs)
 	buf_printf(&rs->body, "%d", rs->status);
 }
 
-Test(http_router, hooks_order)
+Test(http_router, hooks_order, .init = setup, .fini = teardown)
 {
 	struct http_hooks h = {.before = before_ok, .after = after};
 
@@ -293,7 +292,7 @@ Test(http_router, hooks_order)
 	cr_assert_eq(resp.status, 200);
 }
 
-Test(http_router, before_short_circuits_after_still_runs)
+Test(http_router, before_short_circuits_after_still_runs, .init = setup, .fini = teardown)
 {
 	struct http_hooks h = {.before = before_deny, .after = after};
 
@@ -303,7 +302,7 @@ Test(http_router, before_short_circuits_after_still_runs)
 	cr_assert_str_eq(buf_str(&resp.body), "denied");
 }
 
-Test(http_router, handler_error_becomes_500)
+Test(http_router, handler_error_becomes_500, .init = setup, .fini = teardown)
 {
 	struct http_hooks h = {.after = after};
 
@@ -313,14 +312,14 @@ Test(http_router, handler_error_becomes_500)
 	cr_assert_null(strstr(buf_str(&resp.body), "partial"));
 }
 
-Test(http_router, handler_error_keeps_error_status)
+Test(http_router, handler_error_keeps_error_status, .init = setup, .fini = teardown)
 {
 	run(HTTP_GET, "/fail404", NULL);
 	cr_assert_eq(resp.status, 404);
 	cr_assert_str_eq(buf_str(&resp.body), "mine");
 }
 
-Test(http_router, not_found_hook_between_hooks)
+Test(http_router, not_found_hook_between_hooks, .init = setup, .fini = teardown)
 {
 	struct http_hooks h = {.before = before_ok, .after = after,
 	    .not_found = my_not_found};
@@ -331,7 +330,7 @@ Test(http_router, not_found_hook_between_hooks)
 	cr_assert_str_eq(trace, "before,nf,after");
 }
 
-Test(http_router, method_not_allowed_hook)
+Test(http_router, method_not_allowed_hook, .init = setup, .fini = teardown)
 {
 	struct http_hooks h = {.method_not_allowed = my_405};
 

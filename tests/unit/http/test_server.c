@@ -332,9 +332,8 @@ get(const char *target, struct reply *r)
 	request(raw, r);
 }
 
-TestSuite(http_server, .init = setup, .fini = teardown, .timeout = 30);
 
-Test(http_server, get_with_query)
+Test(http_server, get_with_query, .init = setup, .fini = teardown, .timeout = 30)
 {
 	struct reply r;
 	char v[512];
@@ -363,7 +362,7 @@ Test(http_server, get_with_query)
 	buf_free(&r.body);
 }
 
-Test(http_server, handler_headers_win)
+Test(http_server, handler_headers_win, .init = setup, .fini = teardown, .timeout = 30)
 {
 	struct reply r;
 	char v[512];
@@ -379,7 +378,7 @@ Test(http_server, handler_headers_win)
 	buf_free(&r.body);
 }
 
-Test(http_server, post_form)
+Test(http_server, post_form, .init = setup, .fini = teardown, .timeout = 30)
 {
 	struct reply r;
 	const char *body = "a=1+2&b=e%CC%81";
@@ -395,7 +394,7 @@ Test(http_server, post_form)
 	buf_free(&r.body);
 }
 
-Test(http_server, json_body_raw)
+Test(http_server, json_body_raw, .init = setup, .fini = teardown, .timeout = 30)
 {
 	struct reply r;
 	const char *body = "{\"a\":\"x=1&y\"}";
@@ -410,7 +409,7 @@ Test(http_server, json_body_raw)
 	buf_free(&r.body);
 }
 
-Test(http_server, body_over_cap_declared)
+Test(http_server, body_over_cap_declared, .init = setup, .fini = teardown, .timeout = 30)
 {
 	struct conn c;
 	struct reply r;
@@ -433,7 +432,7 @@ Test(http_server, body_over_cap_declared)
 	free(big);
 }
 
-Test(http_server, body_at_cap_accepted)
+Test(http_server, body_at_cap_accepted, .init = setup, .fini = teardown, .timeout = 30)
 {
 	struct reply r;
 	char *raw;
@@ -451,7 +450,7 @@ Test(http_server, body_at_cap_accepted)
 	free(raw);
 }
 
-Test(http_server, chunked_body_over_cap_keeps_connection)
+Test(http_server, chunked_body_over_cap_keeps_connection, .init = setup, .fini = teardown, .timeout = 30)
 {
 	struct conn c;
 	struct reply r;
@@ -480,7 +479,7 @@ Test(http_server, chunked_body_over_cap_keeps_connection)
 	conn_close(&c);
 }
 
-Test(http_server, invalid_utf8_in_query_is_400)
+Test(http_server, invalid_utf8_in_query_is_400, .init = setup, .fini = teardown, .timeout = 30)
 {
 	struct reply r;
 
@@ -493,7 +492,7 @@ Test(http_server, invalid_utf8_in_query_is_400)
 	buf_free(&r.body);
 }
 
-Test(http_server, invalid_utf8_elsewhere_is_400)
+Test(http_server, invalid_utf8_elsewhere_is_400, .init = setup, .fini = teardown, .timeout = 30)
 {
 	struct reply r;
 	char raw[512];
@@ -513,7 +512,7 @@ Test(http_server, invalid_utf8_elsewhere_is_400)
 	buf_free(&r.body);
 }
 
-Test(http_server, keep_alive_two_requests)
+Test(http_server, keep_alive_two_requests, .init = setup, .fini = teardown, .timeout = 30)
 {
 	struct conn c;
 	struct reply r;
@@ -537,7 +536,7 @@ Test(http_server, keep_alive_two_requests)
 	conn_close(&c);
 }
 
-Test(http_server, keep_alive_after_post)
+Test(http_server, keep_alive_after_post, .init = setup, .fini = teardown, .timeout = 30)
 {
 	struct conn c;
 	struct reply r;
@@ -557,7 +556,7 @@ Test(http_server, keep_alive_after_post)
 	conn_close(&c);
 }
 
-Test(http_server, head_has_no_body)
+Test(http_server, head_has_no_body, .init = setup, .fini = teardown, .timeout = 30)
 {
 	struct conn c;
 	struct reply r;
@@ -580,7 +579,7 @@ Test(http_server, head_has_no_body)
 	conn_close(&c);
 }
 
-Test(http_server, not_found_and_method_not_allowed)
+Test(http_server, not_found_and_method_not_allowed, .init = setup, .fini = teardown, .timeout = 30)
 {
 	struct reply r;
 	char v[64];
@@ -594,7 +593,7 @@ Test(http_server, not_found_and_method_not_allowed)
 	buf_free(&r.body);
 }
 
-Test(http_server, handler_failure_is_500)
+Test(http_server, handler_failure_is_500, .init = setup, .fini = teardown, .timeout = 30)
 {
 	struct reply r;
 
@@ -604,7 +603,7 @@ Test(http_server, handler_failure_is_500)
 	buf_free(&r.body);
 }
 
-Test(http_server, redirect_location)
+Test(http_server, redirect_location, .init = setup, .fini = teardown, .timeout = 30)
 {
 	struct reply r;
 	char v[128];
@@ -616,7 +615,7 @@ Test(http_server, redirect_location)
 	buf_free(&r.body);
 }
 
-Test(http_server, cookies_ip_and_path)
+Test(http_server, cookies_ip_and_path, .init = setup, .fini = teardown, .timeout = 30)
 {
 	struct reply r;
 
@@ -628,7 +627,7 @@ Test(http_server, cookies_ip_and_path)
 	buf_free(&r.body);
 }
 
-Test(http_server, encoded_slash_in_param)
+Test(http_server, encoded_slash_in_param, .init = setup, .fini = teardown, .timeout = 30)
 {
 	struct reply r;
 
@@ -657,7 +656,7 @@ wait_stats(struct http_stats *st, uint64_t min_requests)
 	return false;
 }
 
-Test(http_server, stats_count)
+Test(http_server, stats_count, .init = setup, .fini = teardown, .timeout = 30)
 {
 	struct http_stats before, after;
 	struct reply r;
@@ -676,7 +675,7 @@ Test(http_server, stats_count)
 }
 
 /* Restart with the access log on and stderr going to a file. */
-Test(http_server, access_log_line)
+Test(http_server, access_log_line, .init = setup, .fini = teardown, .timeout = 30)
 {
 	char text[4096];
 	FILE *tmp;
@@ -711,7 +710,7 @@ Test(http_server, access_log_line)
 	cr_assert_null(strstr(text, "c2VjcmV0"), "%s", text);
 }
 
-Test(http_server, bad_host_refused)
+Test(http_server, bad_host_refused, .init = setup, .fini = teardown, .timeout = 30)
 {
 	struct http_config cfg = {.host = "not-an-address", .threads = 1};
 	struct http_server *s = NULL;
@@ -722,7 +721,7 @@ Test(http_server, bad_host_refused)
 	cr_assert_null(s);
 }
 
-Test(http_server, port_in_use_fails)
+Test(http_server, port_in_use_fails, .init = setup, .fini = teardown, .timeout = 30)
 {
 	struct http_config cfg = {.host = "127.0.0.1", .port = port,
 	    .threads = 1};
@@ -733,7 +732,7 @@ Test(http_server, port_in_use_fails)
 	cr_assert_null(s);
 }
 
-Test(http_server, ipv6_loopback)
+Test(http_server, ipv6_loopback, .init = setup, .fini = teardown, .timeout = 30)
 {
 	struct http_config cfg = {.host = "::1", .threads = 1,
 	    .max_body = 100};
@@ -774,7 +773,7 @@ Test(http_server, ipv6_loopback)
  * over the memory limit, server stopping) must still free their state; the
  * sanitizer run checks the freeing, this checks the counters.
  */
-Test(http_server, unfinished_requests_cleaned_up)
+Test(http_server, unfinished_requests_cleaned_up, .init = setup, .fini = teardown, .timeout = 30)
 {
 	struct conn a, b, c;
 	struct http_stats st;
@@ -807,7 +806,7 @@ Test(http_server, unfinished_requests_cleaned_up)
 	start(false);
 }
 
-Test(http_server, trusted_proxy_address)
+Test(http_server, trusted_proxy_address, .init = setup, .fini = teardown, .timeout = 30)
 {
 	struct reply r;
 
@@ -826,7 +825,7 @@ Test(http_server, trusted_proxy_address)
 	unsetenv("KHUYENHOC_TRUST_PROXY");
 }
 
-Test(http_server, odd_method_refused_or_405)
+Test(http_server, odd_method_refused_or_405, .init = setup, .fini = teardown, .timeout = 30)
 {
 	struct reply r;
 	char v[64];

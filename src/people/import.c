@@ -1,0 +1,720 @@
+/*
+ * import.c - lists of residents from .xlsx and .csv (see import.h).
+ *
+ * The whole file is applied in one transaction: all-or-nothing rolls it back
+ * when a row is refused, a dry run always rolls it back, good-rows-only keeps
+ * what passed. Rows are checked before they are written, so a refused row
+ * never leaves half a record. The import is audited once, with its counts;
+ * the audit log records that these people came from this import.
+ */
+#include "people/import.h"
+#include "auth/audit.h"
+#include "core/buf.h"
+#include "core/date.h"
+#include "core/i18n.h"
+#include "core/vntext.h"
+#include "io/doc.h"
+#include "io/table.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum field {
+	F_STT, F_NAME, F_BIRTH, F_SEX, F_ID, F_RELATION, F_HOUSEHOLD, F_VILLAGE,
+	F_PHONE, F_COUNT
+};
+
+static const char *const a_stt[] = {"stt", "tt", "so thu tu", NULL};
+static const char *const a_name[] = {"ho va ten", "ho ten", "ten",
+    "ho va ten nguoi", "ho ten day du", NULL};
+static const char *const a_birth[] = {"ngay sinh", "ngay thang nam sinh",
+    "nam sinh", "ngay sinh nam sinh", "ngay sinh dd mm yyyy", NULL};
+static const char *const a_sex[] = {"gioi tinh", "gioi", "nam nu", NULL};
+static const char *const a_id[] = {"so cccd cmnd", "so cccd", "cccd",
+    "so cmnd", "cmnd", "cccd cmnd", "cmnd cccd", "so cmnd cccd",
+    "so dinh danh", "so dinh danh ca nhan", "so can cuoc",
+    "so can cuoc cong dan", NULL};
+static const char *const a_relation[] = {"quan he voi chu ho", "quan he",
+    "quan he chu ho", "quan he voi chu ho gia dinh", NULL};
+static const char *const a_household[] = {"ma ho", "so ho", "ma ho gia dinh",
+    "so ho khau", "ma so ho", NULL};
+static const char *const a_village[] = {"thon to dan pho", "thon",
+    "to dan pho", "thon xom", "khu dan cu", "thon tdp", "thon to", NULL};
+static const char *const a_phone[] = {"so dien thoai", "dien thoai", "sdt",
+    NULL};
+
+static const struct table_field fields[F_COUNT] = {
+	[F_STT] = {"stt", a_stt, 0},
+	[F_NAME] = {"full_name", a_name, 1},
+	[F_BIRTH] = {"birth_date", a_birth, 0},
+	[F_SEX] = {"sex", a_sex, 0},
+	[F_ID] = {"id_number", a_id, 0},
+	[F_RELATION] = {"relation", a_relation, 0},
+	[F_HOUSEHOLD] = {"household_code", a_household, 0},
+	[F_VILLAGE] = {"village", a_village, 0},
+	[F_PHONE] = {"phone", a_phone, 0},
+};
+
+/* A village under the unit imported into, known by code and by name. */
+struct village {
+	int64_t id;
+	char *code;
+	char *key;		/* search key of the name */
+};
+
+/* Households met in this import: (unit, code) -> id. */
+struct hh_entry {
+	int64_t unit_id;
+	char *code;
+	int64_t id;
+};
+
+/* CCCD numbers met in this file: number -> first row. */
+struct seen_id {
+	char id[13];
+	long row;
+};
+
+struct importer {
+	struct db *db;
+	const struct actor *a;
+	int64_t unit_id;
+	struct people_import_result *res;
+	int col[F_COUNT];
+	struct village *villages;
+	size_t nvillages;
+	struct hh_entry *hh;
+	size_t nhh, caphh;
+	struct seen_id *seen;	/* open addressing, size capseen (power of 2) */
+	size_t nseen, capseen;
+	char today[DATE_LEN];
+	char now[STAMP_LEN];
+};
+
+void
+people_import_result_cleanup(struct people_import_result *r)
+{
+	size_t i, k;
+
+	for (i = 0; i < r->nheader; i++)
+		free(r->header[i]);
+	free(r->header);
+	free(r->header_field);
+	for (i = 0; i < r->nproblems; i++) {
+		for (k = 0; k < r->problems[i].ncells; k++)
+			free(r->problems[i].cells[k]);
+		free(r->problems[i].cells);
+	}
+	free(r->problems);
+	memset(r, 0, sizeof(*r));
+}
+
+static const char *
+cell(const struct importer *im, const struct table_row *row, enum field f)
+{
+	int c = im->col[f];
+
+	return c >= 0 && (size_t)c < row->n ? row->cells[c] : "";
+}
+
+/* Record a refused row with the header of the column it is about. */
+static void
+refuse(struct importer *im, const struct table_row *row, enum field f,
+    const struct kh_err *err)
+{
+	struct people_import_result *r = im->res;
+	struct people_import_problem *p;
+	int c = f < F_COUNT ? im->col[f] : -1;
+
+	if (r->nproblems == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 32;
+		r->problems = xrealloc(r->problems, r->cap * sizeof(*p));
+	}
+	p = &r->problems[r->nproblems++];
+	memset(p, 0, sizeof(*p));
+	p->row = row->row_no;
+	p->err = *err;
+	p->err.row = row->row_no;
+	if (c >= 0 && (size_t)c < r->nheader)
+		snprintf(p->column, sizeof(p->column), "%s", r->header[c]);
+	p->ncells = row->n;
+	p->cells = xcalloc(row->n + 1, sizeof(char *));
+	for (size_t i = 0; i < row->n; i++)
+		p->cells[i] = xstrdup(row->cells[i]);
+	r->refused++;
+}
+
+static int
+load_villages(struct importer *im, struct kh_err *err)
+{
+	struct db_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	rc = db_prepare(im->db, "SELECT u.id, u.code, u.name FROM unit_tree t"
+	    " JOIN units u ON u.id = t.descendant_id WHERE t.ancestor_id = $1"
+	    " AND u.kind = 'village' AND (u.valid_to IS NULL OR u.valid_to >= $2)",
+	    DB_ARGS(DB_INT(im->unit_id), DB_TEXT(im->today)), &st, err);
+	if (rc != 0)
+		return rc;
+	while ((rc = db_step(st, err)) == 1) {
+		if (im->nvillages == cap) {
+			cap = cap ? cap * 2 : 32;
+			im->villages = xrealloc(im->villages, cap * sizeof(struct village));
+		}
+		im->villages[im->nvillages].id = db_col_int(st, 0);
+		im->villages[im->nvillages].code = xstrdup(db_col_text(st, 1));
+		im->villages[im->nvillages].key = vn_search_key(db_col_text(st, 2));
+		im->nvillages++;
+	}
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+/*
+ * The village a cell names: its code, its full name ("Tổ dân phố số 5"), or
+ * the name without its type ("số 5", "5") when that is unambiguous.
+ */
+static int64_t
+find_village(const struct importer *im, const char *text)
+{
+	char *key = vn_search_key(text);
+	int64_t found = 0;
+	size_t i, klen = strlen(key), hits = 0;
+
+	for (i = 0; i < im->nvillages && found == 0; i++)
+		if (strcmp(im->villages[i].code, text) == 0 ||
+		    strcmp(im->villages[i].key, key) == 0)
+			found = im->villages[i].id;
+	/* A name's ending: "so 5" for "to dan pho so 5". */
+	for (i = 0; found == 0 && klen > 0 && i < im->nvillages; i++) {
+		const char *k = im->villages[i].key;
+		size_t n = strlen(k);
+
+		if (n > klen && strcmp(k + n - klen, key) == 0 &&
+		    k[n - klen - 1] == ' ')
+			hits++;
+	}
+	if (found == 0 && hits == 1)
+		for (i = 0; i < im->nvillages; i++) {
+			const char *k = im->villages[i].key;
+			size_t n = strlen(k);
+
+			if (n > klen && strcmp(k + n - klen, key) == 0 &&
+			    k[n - klen - 1] == ' ')
+				found = im->villages[i].id;
+		}
+	free(key);
+	return found;
+}
+
+static int
+household_id(struct importer *im, int64_t unit_id, const char *code,
+    int64_t *id, struct kh_err *err)
+{
+	struct hh_entry *e;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < im->nhh; i++)
+		if (im->hh[i].unit_id == unit_id && strcmp(im->hh[i].code, code) == 0) {
+			*id = im->hh[i].id;
+			return 0;
+		}
+	rc = db_query_int(im->db, "SELECT id FROM households WHERE unit_id = $1"
+	    " AND code = $2", DB_ARGS(DB_INT(unit_id), DB_TEXT(code)), id, err);
+	if (rc == KH_E_NOT_FOUND) {
+		kh_err_clear(err);
+		rc = db_query_int(im->db, "INSERT INTO households (unit_id, code,"
+		    " valid_from, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)"
+		    " RETURNING id", DB_ARGS(DB_INT(unit_id), DB_TEXT(code),
+		    DB_TEXT(im->today), DB_TEXT(im->now)), id, err);
+	}
+	if (rc != 0)
+		return rc;
+	if (im->nhh == im->caphh) {
+		im->caphh = im->caphh ? im->caphh * 2 : 256;
+		im->hh = xrealloc(im->hh, im->caphh * sizeof(*e));
+	}
+	e = &im->hh[im->nhh++];
+	e->unit_id = unit_id;
+	e->code = xstrdup(code);
+	e->id = *id;
+	return 0;
+}
+
+static size_t
+id_hash(const char *s)
+{
+	size_t h = 5381;
+
+	for (; *s != '\0'; s++)
+		h = h * 33 + (unsigned char)*s;
+	return h;
+}
+
+/* The row where this number first appeared in the file, or 0 (and remember
+ * it for row). */
+static long
+seen_before(struct importer *im, const char *id, long row)
+{
+	size_t i, mask;
+
+	if (im->nseen * 2 >= im->capseen) {
+		struct seen_id *old = im->seen;
+		size_t oldcap = im->capseen;
+
+		im->capseen = oldcap ? oldcap * 2 : 1024;
+		im->seen = xcalloc(im->capseen, sizeof(*im->seen));
+		mask = im->capseen - 1;
+		for (i = 0; i < oldcap; i++) {
+			size_t k;
+
+			if (old[i].row == 0)
+				continue;
+			for (k = id_hash(old[i].id) & mask; im->seen[k].row != 0;
+			    k = (k + 1) & mask)
+				;
+			im->seen[k] = old[i];
+		}
+		free(old);
+	}
+	mask = im->capseen - 1;
+	for (i = id_hash(id) & mask; im->seen[i].row != 0; i = (i + 1) & mask)
+		if (strcmp(im->seen[i].id, id) == 0)
+			return im->seen[i].row;
+	snprintf(im->seen[i].id, sizeof(im->seen[i].id), "%s", id);
+	im->seen[i].row = row;
+	im->nseen++;
+	return 0;
+}
+
+/* Fields of one row, parsed and checked. */
+struct parsed {
+	const char *name;
+	char birth[DATE_LEN];
+	int year_only;
+	char sex;
+	char id[13];
+	const char *relation;
+	const char *household;
+	const char *phone;
+	int64_t unit_id;
+};
+
+static int
+parse_row(struct importer *im, const struct table_row *row, struct parsed *p,
+    enum field *bad, struct kh_err *err)
+{
+	const char *c;
+	long first;
+	char rowtxt[24];
+
+	memset(p, 0, sizeof(*p));
+	p->name = cell(im, row, F_NAME);
+	*bad = F_NAME;
+	if (p->name[0] == '\0')
+		return kh_fail_field(err, KH_E_INVALID, "full_name",
+		    N_("The full name is empty."), NULL);
+	if (strlen(p->name) > 4 * 120)
+		return kh_fail_field(err, KH_E_INVALID, "full_name",
+		    N_("Enter the person's full name (at most 120 characters)."),
+		    NULL);
+	c = cell(im, row, F_BIRTH);
+	*bad = F_BIRTH;
+	if (c[0] != '\0') {
+		if (table_parse_date(c, p->birth, &p->year_only, err) != 0)
+			return KH_E_INVALID;
+		if (strcmp(p->birth, im->today) > 0)
+			return kh_fail_field(err, KH_E_INVALID, "birth_date",
+			    N_("The birth date %s lies in the future."), c);
+	}
+	c = cell(im, row, F_SEX);
+	*bad = F_SEX;
+	if (c[0] != '\0' && table_parse_sex(c, &p->sex, err) != 0)
+		return KH_E_INVALID;
+	c = cell(im, row, F_ID);
+	*bad = F_ID;
+	if (c[0] != '\0') {
+		if (table_parse_id_number(c, p->id, err) != 0)
+			return KH_E_INVALID;
+		first = seen_before(im, p->id, row->row_no);
+		if (first != 0) {
+			snprintf(rowtxt, sizeof(rowtxt), "%ld", first);
+			return kh_fail_field(err, KH_E_CONFLICT, "id_number",
+			    N_("The same CCCD/CMND number is already on row %s of"
+			    " this file."), rowtxt);
+		}
+	}
+	c = cell(im, row, F_VILLAGE);
+	*bad = F_VILLAGE;
+	p->unit_id = im->unit_id;
+	if (c[0] != '\0') {
+		p->unit_id = find_village(im, c);
+		if (p->unit_id == 0)
+			return kh_fail_field(err, KH_E_NOT_FOUND, "village",
+			    N_("No village or residential group %s in this unit."), c);
+	}
+	p->relation = cell(im, row, F_RELATION);
+	p->household = cell(im, row, F_HOUSEHOLD);
+	p->phone = cell(im, row, F_PHONE);
+	*bad = F_HOUSEHOLD;
+	if (strlen(p->household) > 32)
+		return kh_fail_field(err, KH_E_INVALID, "household_code",
+		    N_("A household number has 1 to 32 characters."), NULL);
+	*bad = F_PHONE;
+	if (strlen(p->phone) > 20)
+		return kh_fail_field(err, KH_E_INVALID, "phone",
+		    N_("The phone number is too long."), NULL);
+	return 0;
+}
+
+static bool
+same_text(const char *a, const char *b)
+{
+	return strcmp(a != NULL ? a : "", b != NULL ? b : "") == 0;
+}
+
+/* "Chủ hộ" (head of the household), however it is typed. */
+static int
+is_head(const char *relation)
+{
+	char *k = vn_search_key(relation);
+	int head = strcmp(k, "chu ho") == 0;
+
+	free(k);
+	return head;
+}
+
+/* Apply one checked row: insert, update or leave as it is. */
+static int
+apply_row(struct importer *im, const struct table_row *row,
+    const struct parsed *p, enum field *bad, struct kh_err *err)
+{
+	char *key = vn_search_key(p->name), *spaced = xasprintf(" %s", key);
+	unsigned char *sort = NULL;
+	size_t sort_len = 0;
+	int64_t hh = 0, id = 0, unit = 0;
+	const char *birth = p->birth[0] ? p->birth : NULL;
+	const char *sex = p->sex == 'M' ? "M" : p->sex == 'F' ? "F" : NULL;
+	struct db_stmt *st = NULL;
+	int rc = 0, found = 0;
+
+	(void)row;
+	/* Households are compared by number and created only when a row is
+	 * written, so a refused row leaves nothing behind. */
+	if (p->id[0] != '\0') {
+		*bad = F_ID;
+		rc = db_prepare(im->db, "SELECT p.id, p.unit_id, p.name_key,"
+		    " COALESCE(p.birth_date, ''), COALESCE(p.sex, ''),"
+		    " COALESCE(h.code, ''), p.relation, p.phone, p.full_name"
+		    " FROM people p LEFT JOIN households h ON h.id = p.household_id"
+		    " WHERE p.id_number = $1", DB_ARGS(DB_TEXT(p->id)), &st, err);
+		if (rc == 0 && (rc = db_step(st, err)) == 1) {
+			found = 1;
+			rc = 0;
+			id = db_col_int(st, 0);
+			unit = db_col_int(st, 1);
+			if (!same_text(db_col_text(st, 2), spaced)) {
+				if (auth_can_read(im->db, im->a, unit, NULL) != 0)
+					rc = kh_fail_field(err, KH_E_CONFLICT,
+					    "id_number", N_("This CCCD/CMND number is"
+					    " recorded for a person outside your scope."),
+					    NULL);
+				else
+					rc = kh_fail_field(err, KH_E_CONFLICT,
+					    "id_number", N_("This CCCD/CMND number is"
+					    " recorded for another person: %s."),
+					    db_col_text(st, 8));
+			} else if (same_text(db_col_text(st, 3), birth) &&
+			    same_text(db_col_text(st, 4), sex) &&
+			    same_text(db_col_text(st, 5), p->household) &&
+			    unit == p->unit_id &&
+			    same_text(db_col_text(st, 6), p->relation) &&
+			    same_text(db_col_text(st, 7), p->phone))
+				found = 2;	/* as it is */
+		}
+		db_finalize(st);
+		st = NULL;
+		if (rc < 0)
+			goto out;
+	} else {
+		/* Without a number: the same name, birth date and household. */
+		rc = db_query_int(im->db, "SELECT p.id FROM people p"
+		    " LEFT JOIN households h ON h.id = p.household_id"
+		    " WHERE p.name_key = $1 AND COALESCE(p.birth_date, '') = $2"
+		    " AND COALESCE(h.code, '') = $3 AND p.unit_id = $4",
+		    DB_ARGS(DB_TEXT(spaced), DB_TEXT(birth != NULL ? birth : ""),
+		    DB_TEXT(p->household), DB_INT(p->unit_id)), &id, err);
+		if (rc == 0)
+			found = 2;
+		else if (rc == KH_E_NOT_FOUND) {
+			kh_err_clear(err);
+			rc = 0;
+		} else
+			goto out;
+	}
+	if (found == 2) {
+		im->res->unchanged++;
+		goto out;
+	}
+	if (found == 1 && auth_can_write(im->db, im->a, unit, NULL) != 0) {
+		rc = kh_fail_field(err, KH_E_CONFLICT, "id_number", N_("This"
+		    " CCCD/CMND number is recorded for a person outside your"
+		    " scope."), NULL);
+		goto out;
+	}
+	if (p->household[0] != '\0') {
+		rc = household_id(im, p->unit_id, p->household, &hh, err);
+		if (rc != 0)
+			goto out;
+	}
+	sort = vn_name_sort_key(p->name, &sort_len);
+	if (sort == NULL) {
+		rc = kh_fail(err, KH_E_IO, NULL, NULL);
+		goto out;
+	}
+	if (found == 1) {
+		rc = db_exec_args(im->db, "UPDATE people SET unit_id = $2,"
+		    " household_id = $3, relation = $4, full_name = $5, sort_key = $6,"
+		    " birth_date = $7, birth_year_only = $8, sex = $9, phone = $10,"
+		    " updated_at = $11 WHERE id = $1",
+		    DB_ARGS(DB_INT(id), DB_INT(p->unit_id), hh > 0 ? DB_INT(hh) :
+		    DB_NULL, DB_TEXT(p->relation), DB_TEXT(p->name),
+		    DB_BLOB(sort, sort_len), DB_TEXT(birth), DB_INT(p->year_only),
+		    DB_TEXT(sex), DB_TEXT(p->phone), DB_TEXT(im->now)), NULL, err);
+		if (rc == 0)
+			im->res->updated++;
+		goto out;
+	}
+	rc = db_exec_args(im->db, "INSERT INTO people (unit_id, household_id,"
+	    " relation, is_head, full_name, name_key, sort_key, birth_date,"
+	    " birth_year_only, sex, id_number, phone, valid_from, created_at,"
+	    " updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
+	    " $12, $13, $14, $14)",
+	    DB_ARGS(DB_INT(p->unit_id), hh > 0 ? DB_INT(hh) : DB_NULL,
+	    DB_TEXT(p->relation), DB_INT(is_head(p->relation)), DB_TEXT(p->name),
+	    DB_TEXT(spaced),
+	    DB_BLOB(sort, sort_len), DB_TEXT(birth), DB_INT(p->year_only),
+	    DB_TEXT(sex), DB_TEXT(p->id[0] ? p->id : NULL), DB_TEXT(p->phone),
+	    DB_TEXT(im->today), DB_TEXT(im->now)), NULL, err);
+	if (rc == 0)
+		im->res->imported++;
+out:
+	free(key);
+	free(spaced);
+	free(sort);
+	return rc;
+}
+
+/*
+ * The header: the first row (among the first ten: sheets often start with a
+ * title) in which the name column is found.
+ */
+static int
+read_header(struct importer *im, struct table_reader *tr, struct kh_err *err)
+{
+	struct table_row row;
+	struct kh_err first = KH_ERR_INIT;
+	int rc, tries;
+
+	for (tries = 0; tries < 10; tries++) {
+		rc = table_next(tr, &row, err);
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			break;
+		kh_err_clear(err);
+		if (table_map_header(&row, fields, F_COUNT, im->col, err) == 0) {
+			im->res->nheader = row.n;
+			im->res->header = xcalloc(row.n + 1, sizeof(char *));
+			im->res->header_field = xcalloc(row.n + 1, sizeof(char *));
+			for (size_t i = 0; i < row.n; i++)
+				im->res->header[i] = xstrdup(row.cells[i]);
+			for (int f = 0; f < F_COUNT; f++)
+				if (im->col[f] >= 0 && (size_t)im->col[f] < row.n)
+					im->res->header_field[im->col[f]] = fields[f].key;
+			return 0;
+		}
+		if (tries == 0)
+			first = *err;
+	}
+	if (first.kind != 0) {
+		*err = first;
+		return first.kind;
+	}
+	return kh_fail(err, KH_E_INVALID, N_("The file holds no list."), NULL);
+}
+
+static int
+run(struct db *db, const struct actor *a, int64_t unit_id,
+    struct table_reader *tr, enum people_import_mode mode, bool dry_run,
+    struct people_import_result *res, struct kh_err *err)
+{
+	struct importer im;
+	struct table_row row;
+	struct parsed p;
+	enum field bad;
+	json_t *summary;
+	char uid[24];
+	bool in_tx = false;
+	int rc;
+
+	memset(&im, 0, sizeof(im));
+	im.db = db;
+	im.a = a;
+	im.unit_id = unit_id;
+	im.res = res;
+	date_today(im.today);
+	stamp_now(im.now);
+	snprintf(res->format, sizeof(res->format), "%s", table_format(tr));
+	rc = auth_can_write(db, a, unit_id, err);
+	if (rc == 0)
+		rc = read_header(&im, tr, err);
+	if (rc == 0)
+		rc = load_villages(&im, err);
+	if (rc == 0)
+		rc = db_begin(db, err);
+	if (rc != 0)
+		goto out;
+	in_tx = true;
+	while ((rc = table_next(tr, &row, err)) == 1) {
+		struct kh_err rerr = KH_ERR_INIT;
+		bool empty = true;
+
+		for (int f = 0; f < F_COUNT && empty; f++)
+			if (f != F_STT && cell(&im, &row, f)[0] != '\0')
+				empty = false;
+		if (empty)
+			continue;
+		res->read++;
+		rc = parse_row(&im, &row, &p, &bad, &rerr);
+		if (rc == 0)
+			rc = apply_row(&im, &row, &p, &bad, &rerr);
+		if (rc == KH_E_DB || rc == KH_E_IO) {
+			*err = rerr;
+			goto out;
+		}
+		if (rc != 0)
+			refuse(&im, &row, bad, &rerr);
+	}
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	if (dry_run || (mode == PEOPLE_IMPORT_ALL && res->refused > 0))
+		goto out;	/* rolled back below */
+	snprintf(uid, sizeof(uid), "%lld", (long long)unit_id);
+	summary = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "format",
+	    res->format, "mode", mode == PEOPLE_IMPORT_ALL ? "all" : "good-rows",
+	    "read", (json_int_t)res->read, "imported", (json_int_t)res->imported,
+	    "updated", (json_int_t)res->updated, "unchanged",
+	    (json_int_t)res->unchanged, "refused", (json_int_t)res->refused);
+	rc = audit_record(db, a, unit_id, "import", "people", uid, NULL, summary,
+	    err);
+	json_decref(summary);
+	if (rc == 0) {
+		in_tx = false;
+		rc = db_commit(db, err);
+		res->committed = rc == 0;
+	}
+out:
+	if (in_tx)
+		db_rollback(db);
+	/* A dry run's counts say what would happen; a file kept out as a
+	 * whole imported nothing. */
+	if (!res->committed && !dry_run)
+		res->imported = res->updated = 0;
+	for (size_t i = 0; i < im.nvillages; i++) {
+		free(im.villages[i].code);
+		free(im.villages[i].key);
+	}
+	free(im.villages);
+	for (size_t i = 0; i < im.nhh; i++)
+		free(im.hh[i].code);
+	free(im.hh);
+	free(im.seen);
+	return rc;
+}
+
+int
+people_import_file(struct db *db, const struct actor *a, int64_t unit_id,
+    const char *path, enum people_import_mode mode, bool dry_run,
+    struct people_import_result *result, struct kh_err *err)
+{
+	struct table_reader *tr;
+	int rc;
+
+	memset(result, 0, sizeof(*result));
+	rc = table_open(path, NULL, &tr, err);
+	if (rc != 0)
+		return rc;
+	rc = run(db, a, unit_id, tr, mode, dry_run, result, err);
+	table_close(tr);
+	return rc;
+}
+
+int
+people_import_mem(struct db *db, const struct actor *a, int64_t unit_id,
+    const void *data, size_t len, enum people_import_mode mode, bool dry_run,
+    struct people_import_result *result, struct kh_err *err)
+{
+	struct table_reader *tr;
+	int rc;
+
+	memset(result, 0, sizeof(*result));
+	rc = table_open_mem(data, len, NULL, &tr, err);
+	if (rc != 0)
+		return rc;
+	rc = run(db, a, unit_id, tr, mode, dry_run, result, err);
+	table_close(tr);
+	return rc;
+}
+
+int
+people_import_errors_xlsx(const struct people_import_result *r,
+    const char *lang, const char *path, struct kh_err *err)
+{
+	size_t ncols = r->nheader + 2, i, k;
+	const char **header = xcalloc(ncols, sizeof(char *));
+	const char **cells = xcalloc(r->nproblems * ncols + 1, sizeof(char *));
+	char **owned = xcalloc(r->nproblems * 2 + 1, sizeof(char *));
+	int *text_cols = xcalloc(ncols, sizeof(int));
+	struct doc_sheet s;
+	int rc;
+
+	header[0] = i18n_tr(lang, N_("Row"));
+	header[1] = i18n_tr(lang, N_("Reason"));
+	for (k = 0; k < r->nheader; k++) {
+		header[k + 2] = r->header[k];
+		text_cols[k + 2] = 1;	/* keep what was typed, as typed */
+	}
+	for (i = 0; i < r->nproblems; i++) {
+		const struct people_import_problem *p = &r->problems[i];
+		char msg[600];
+
+		kh_err_format(&p->err, lang, msg, sizeof(msg));
+		owned[2 * i] = xasprintf("%ld", p->row);
+		owned[2 * i + 1] = p->column[0] != '\0' ?
+		    xasprintf("%s: %s", p->column, msg) : xstrdup(msg);
+		cells[i * ncols] = owned[2 * i];
+		cells[i * ncols + 1] = owned[2 * i + 1];
+		for (k = 0; k < r->nheader; k++)
+			cells[i * ncols + 2 + k] = k < p->ncells ? p->cells[k] : "";
+	}
+	memset(&s, 0, sizeof(s));
+	s.title = i18n_tr(lang, N_("Rows refused by the import"));
+	s.ncols = ncols;
+	s.header = header;
+	s.text_cols = text_cols;
+	s.nrows = r->nproblems;
+	s.cells = cells;
+	rc = doc_xlsx(&s, path, err);
+	for (i = 0; i < r->nproblems * 2; i++)
+		free(owned[i]);
+	free(owned);
+	free(cells);
+	free(header);
+	free(text_cols);
+	return rc;
+}
