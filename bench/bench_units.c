@@ -9,6 +9,7 @@
  * ratio to the reference.
  *
  *   bench-core URL [ORGS_PER_COMMUNE]
+ *   bench-core people URL ROWS DIR      (bench_people.c)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,6 +148,8 @@ time_reference(struct db *db, int64_t *n)
 	return t[RUNS / 2];
 }
 
+int bench_people(const char *url, long n, const char *dir);
+
 int
 main(int argc, char **argv)
 {
@@ -167,8 +170,11 @@ main(int argc, char **argv)
 		{"whole country, old structure", "VN", "2025-06-30"},
 	};
 
+	if (argc >= 5 && strcmp(argv[1], "people") == 0)
+		return bench_people(argv[2], atol(argv[3]), argv[4]);
 	if (argc < 2) {
-		fprintf(stderr, "usage: bench-core URL [ORGS_PER_COMMUNE]\n");
+		fprintf(stderr, "usage: bench-core URL [ORGS_PER_COMMUNE]\n"
+		    "       bench-core people URL ROWS DIR\n");
 		return 2;
 	}
 	if (db_open(argv[1], &db, &err) != 0 || db_migrate(db, NULL, &err) != 0)

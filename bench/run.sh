@@ -3,7 +3,9 @@
 # same run, never as pass/fail timings.
 #   1. subtree counts under a province and the whole country (SQLite, and
 #      PostgreSQL when a test cluster can be started), against a full count;
-#   2. requests/s of a unit page for a logged-in officer against /healthz of
+#   2. the people import of a generated list (CSV, then .xlsx) against a
+#      raw prepared-insert loop, a page of 50 people in name order;
+#   3. requests/s of a unit page for a logged-in officer against /healthz of
 #      the same server, and the server's peak resident memory under that load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +27,14 @@ if [ -x tests/pg.sh ] && [ -z "${KH_BENCH_NO_PG:-}" ]; then
 	eval "$(tests/pg.sh start)"
 	PG_STARTED=1
 	build/bench-core "$KHUYENHOC_TEST_PG" 20
+fi
+
+echo "== People import vs raw inserts (SQLite, ${KH_BENCH_PEOPLE:-1000000} rows)"
+build/bench-core people "sqlite:$tmp/people.db" "${KH_BENCH_PEOPLE:-1000000}" "$tmp"
+if [ -n "${PG_STARTED:-}" ]; then
+	echo "== People import vs raw inserts (PostgreSQL, ${KH_BENCH_PEOPLE_PG:-50000} rows)"
+	"${KH_PSQL:-psql}" -q "$KHUYENHOC_TEST_PG" -c "DROP SCHEMA public CASCADE; CREATE SCHEMA public;" >/dev/null
+	build/bench-core people "$KHUYENHOC_TEST_PG" "${KH_BENCH_PEOPLE_PG:-50000}" "$tmp"
 fi
 
 echo "== HTTP: unit page for a logged-in officer vs /healthz"

@@ -209,6 +209,29 @@ find_village(const struct importer *im, const char *text)
 	return found;
 }
 
+static size_t
+hh_hash(int64_t unit_id, const char *code)
+{
+	size_t h = (size_t)unit_id * 2654435761u;
+
+	for (; *code != '\0'; code++)
+		h = h * 33 + (unsigned char)*code;
+	return h;
+}
+
+/* Open addressing over im->hh (capacity a power of two, half full at most). */
+static struct hh_entry *
+hh_slot(struct importer *im, int64_t unit_id, const char *code)
+{
+	size_t mask = im->caphh - 1, i;
+
+	for (i = hh_hash(unit_id, code) & mask; im->hh[i].code != NULL;
+	    i = (i + 1) & mask)
+		if (im->hh[i].unit_id == unit_id && strcmp(im->hh[i].code, code) == 0)
+			break;
+	return &im->hh[i];
+}
+
 static int
 household_id(struct importer *im, int64_t unit_id, const char *code,
     int64_t *id, struct kh_err *err)
@@ -217,11 +240,22 @@ household_id(struct importer *im, int64_t unit_id, const char *code,
 	size_t i;
 	int rc;
 
-	for (i = 0; i < im->nhh; i++)
-		if (im->hh[i].unit_id == unit_id && strcmp(im->hh[i].code, code) == 0) {
-			*id = im->hh[i].id;
-			return 0;
-		}
+	if (im->nhh * 2 >= im->caphh) {
+		struct hh_entry *old = im->hh;
+		size_t oldcap = im->caphh;
+
+		im->caphh = oldcap ? oldcap * 2 : 1024;
+		im->hh = xcalloc(im->caphh, sizeof(*e));
+		for (i = 0; i < oldcap; i++)
+			if (old[i].code != NULL)
+				*hh_slot(im, old[i].unit_id, old[i].code) = old[i];
+		free(old);
+	}
+	e = hh_slot(im, unit_id, code);
+	if (e->code != NULL) {
+		*id = e->id;
+		return 0;
+	}
 	rc = db_query_int(im->db, "SELECT id FROM households WHERE unit_id = $1"
 	    " AND code = $2", DB_ARGS(DB_INT(unit_id), DB_TEXT(code)), id, err);
 	if (rc == KH_E_NOT_FOUND) {
@@ -233,14 +267,10 @@ household_id(struct importer *im, int64_t unit_id, const char *code,
 	}
 	if (rc != 0)
 		return rc;
-	if (im->nhh == im->caphh) {
-		im->caphh = im->caphh ? im->caphh * 2 : 256;
-		im->hh = xrealloc(im->hh, im->caphh * sizeof(*e));
-	}
-	e = &im->hh[im->nhh++];
 	e->unit_id = unit_id;
 	e->code = xstrdup(code);
 	e->id = *id;
+	im->nhh++;
 	return 0;
 }
 
@@ -618,6 +648,9 @@ run(struct db *db, const struct actor *a, int64_t unit_id,
 		rc = db_commit(db, err);
 		res->committed = rc == 0;
 	}
+	/* Fresh planner statistics after a large list. */
+	if (rc == 0 && res->imported >= 5000)
+		rc = db_exec_script(db, "ANALYZE people", err);
 out:
 	if (in_tx)
 		db_rollback(db);
@@ -630,7 +663,7 @@ out:
 		free(im.villages[i].key);
 	}
 	free(im.villages);
-	for (size_t i = 0; i < im.nhh; i++)
+	for (size_t i = 0; i < im.caphh; i++)
 		free(im.hh[i].code);
 	free(im.hh);
 	free(im.seen);

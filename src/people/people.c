@@ -476,17 +476,24 @@ int
 people_list(struct db *db, const struct actor *a, const struct people_query *q,
     struct person_list *out, struct kh_err *err)
 {
-#define PEOPLE_FROM \
-	    " FROM unit_tree t JOIN people p ON p.unit_id = t.descendant_id" \
-	    " JOIN units u ON u.id = p.unit_id" \
-	    " LEFT JOIN households h ON h.id = p.household_id" \
-	    " WHERE t.ancestor_id = $1" \
+	/*
+	 * People first (CROSS JOIN keeps SQLite's join order; PostgreSQL plans
+	 * it as an inner join): the name-order index then yields the page
+	 * without sorting the whole subtree.
+	 */
+#define PEOPLE_WHERE \
+	    " WHERE EXISTS (SELECT 1 FROM unit_tree t WHERE t.ancestor_id = $1" \
+	    "   AND t.descendant_id = p.unit_id)" \
 	    " AND ($2 IS NULL OR p.name_key LIKE $2)" \
 	    " AND ($3 IS NULL OR p.name_key LIKE $3)" \
 	    " AND ($4 IS NULL OR p.name_key LIKE $4)" \
 	    " AND ($5 = 0 OR p.household_id = $5)"
-	static const char count_sql[] = "SELECT count(*)" PEOPLE_FROM;
-	static const char list_sql[] = SQL_PERSON_COLS PEOPLE_FROM
+	static const char count_sql[] = "SELECT count(*) FROM people p"
+	    PEOPLE_WHERE;
+	static const char list_sql[] = SQL_PERSON_COLS
+	    " FROM people p CROSS JOIN units u"
+	    " LEFT JOIN households h ON h.id = p.household_id"
+	    PEOPLE_WHERE " AND u.id = p.unit_id"
 	    " ORDER BY p.sort_key, p.id LIMIT $6 OFFSET $7";
 	struct db_stmt *st;
 	char *pat[3];

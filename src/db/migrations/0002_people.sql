@@ -38,6 +38,9 @@ CREATE TABLE people (
 -- One person per CCCD/CMND number (NULLs are distinct in both databases).
 CREATE UNIQUE INDEX people_id_number ON people (id_number);
 CREATE INDEX people_unit_sort ON people (unit_id, sort_key);
+-- Lists of a subtree walk this index in name order and keep the people whose
+-- unit lies in the subtree, so a page costs its own rows, not a sort of all.
+CREATE INDEX people_sort ON people (sort_key);
 CREATE INDEX people_household ON people (household_id);
 -- Re-imports without a CCCD match on name, birth date and household.
 CREATE INDEX people_match ON people (name_key, birth_date);
