@@ -477,10 +477,31 @@ BOTH(models_flow, every_transition_and_every_refusal)
 	cr_assert_eq(reg(&w, &w.off_v1, MODEL_FAMILY, h3, &r3), 0);
 	cr_assert_eq(models_self_assess(db, &w.off_v1, r3, FAMILY_WEAK,
 	    N(FAMILY_WEAK), NULL, &err), 0);
+	/* The verifier finds more: 70 + 10 + 5 = 85 but A3 stays below half. */
+	memset(ch, 0, sizeof(ch));
+	ch[0].code = "A4.2";
+	ch[0].value_x100 = 1000;
+	ch[0].reason = "Có danh hiệu Gia đình văn hóa";
+	ch[1].code = "A4.1";
+	ch[1].value_x100 = 1000;
+	ch[1].reason = "Kinh tế ổn định";
+	cr_assert_eq(models_verify(db, &w.off_v1, r3, ch, 2, NULL, &err), 0);
+	cr_assert(models_get(db, &w.off_v1, r3, &r, &err) == 0);
+	cr_assert_eq(r.total_x100, 8500);
+	cr_assert_not(r.achieved);
+	model_registration_cleanup(&r);
+	/* verified -> self_assessed: the self-assessment's score is shown again. */
+	cr_assert_eq(models_return(db, &w.off_v1, r3, "Thẩm định lại", &err), 0);
+	cr_assert(models_get(db, &w.off_v1, r3, &r, &err) == 0);
+	cr_assert_str_eq(r.state, REG_SELF_ASSESSED);
+	cr_assert(r.returned);
+	cr_assert_eq(r.total_x100, 7000);
+	model_registration_cleanup(&r);
 	cr_assert_eq(models_verify(db, &w.off_v1, r3, NULL, 0, NULL, &err), 0);
 	cr_assert(models_get(db, &w.off_v1, r3, &r, &err) == 0);
 	cr_assert_eq(r.total_x100, 7000);
 	cr_assert_not(r.achieved);
+	cr_assert_not(r.returned);
 	model_registration_cleanup(&r);
 	cr_assert_eq(models_propose(db, &w.off_c, r3, NULL, &err), KH_E_CONFLICT);
 	cr_assert_str_eq(err.arg, "A3, A4, min_total");
@@ -499,8 +520,8 @@ BOTH(models_flow, every_transition_and_every_refusal)
 		for (size_t i = 0; i < l.n; i++)
 			if (strcmp(l.items[i].entity, "registration") == 0)
 				regs++;
-		/* r1: 9 actions, r2: 2, r3: 4. */
-		cr_assert_eq(regs, 15, "%d", regs);
+		/* r1: 9 actions, r2: 2, r3: 6. */
+		cr_assert_eq(regs, 17, "%d", regs);
 		audit_list_cleanup(&l);
 	}
 }
