@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_criteria.h"
 #include "core/i18n.h"
 
 struct command {
@@ -22,6 +23,7 @@ static const struct command commands[] = {
 	{"backup", cmd_backup, N_("backup FILE [--db URL]  copy the database into FILE")},
 	{"import", cmd_import, N_("import people FILE --unit CODE [--dry-run] [--mode all|good-rows] [--errors OUT.xlsx]  import a list of residents")},
 	{"people", cmd_people, N_("people list --unit CODE [--format csv|json]  list residents in Vietnamese name order")},
+	{"criteria", cmd_criteria, N_("criteria load|list ...  criteria sets of the learning models")},
 	{"demo", cmd_demo, N_("demo [--db URL]  load units and the demo data set")},
 };
 

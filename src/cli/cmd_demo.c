@@ -4,6 +4,8 @@
  * so that `make run` opens on something to look at. Idempotent.
  */
 #include "cli/cli.h"
+#include "cli/cmd_criteria.h"
+#include "models/models.h"
 #include "auth/users.h"
 #include "core/i18n.h"
 #include "people/people.h"
@@ -12,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The password of every demo account; printed by `make run`. Demo
@@ -184,6 +187,15 @@ cmd_demo(int argc, char **argv)
 	if (cli_open_db(url, &db) != 0)
 		return 1;
 	rc = auth_system_actor(db, &sys, &err);
+	if (rc == 0) {
+		/* The criteria sets of the learning models (idempotent). */
+		struct criteria_load_stats cst;
+		char *dir = cmd_criteria_default_dir();
+
+		memset(&cst, 0, sizeof(cst));
+		rc = models_criteria_load(db, &sys, dir, &cst, &err);
+		free(dir);
+	}
 	for (i = 0; rc == 0 && i < sizeof(demo_orgs) / sizeof(demo_orgs[0]); i++) {
 		const struct demo_org *d = &demo_orgs[i];
 		struct unit parent = UNIT_INIT, existing = UNIT_INIT, made_u = UNIT_INIT;
