@@ -33,7 +33,8 @@ echo "== People import vs raw inserts (SQLite, ${KH_BENCH_PEOPLE:-1000000} rows)
 build/bench-core people "sqlite:$tmp/people.db" "${KH_BENCH_PEOPLE:-1000000}" "$tmp"
 if [ -n "${PG_STARTED:-}" ]; then
 	echo "== People import vs raw inserts (PostgreSQL, ${KH_BENCH_PEOPLE_PG:-50000} rows)"
-	"${KH_PSQL:-psql}" -q "$KHUYENHOC_TEST_PG" -c "DROP SCHEMA public CASCADE; CREATE SCHEMA public;" >/dev/null
+	PGOPTIONS=--client-min-messages=warning "${KH_PSQL:-psql}" -q "$KHUYENHOC_TEST_PG" \
+	    -c "DROP SCHEMA public CASCADE; CREATE SCHEMA public;" >/dev/null
 	build/bench-core people "$KHUYENHOC_TEST_PG" "${KH_BENCH_PEOPLE_PG:-50000}" "$tmp"
 fi
 

@@ -613,7 +613,7 @@ page_people_import_errors(struct http_req *req, struct http_resp *resp)
 	struct people_import_result r;
 	struct unit u = UNIT_INIT;
 	struct upload up = {0};
-	char on[DATE_LEN], path[64];
+	char on[DATE_LEN], path[200];
 	bool has_on;
 	FILE *fp = NULL;
 	int fd = -1;
@@ -628,7 +628,9 @@ page_people_import_errors(struct http_req *req, struct http_resp *resp)
 		web_error(req, resp, &err);
 		goto out;
 	}
-	snprintf(path, sizeof(path), "/tmp/khuyenhoc-errors-XXXXXX");
+	snprintf(path, sizeof(path), "%s/khuyenhoc-errors-XXXXXX",
+	    getenv("TMPDIR") != NULL && strlen(getenv("TMPDIR")) < 160 ?
+	    getenv("TMPDIR") : "/tmp");
 	fd = mkstemp(path);
 	if (fd < 0 || people_import_errors_xlsx(&r, web(req)->lang, path,
 	    &err) != 0 || (fp = fopen(path, "rb")) == NULL) {
