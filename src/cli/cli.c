@@ -7,10 +7,12 @@
 #include "core/log.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 const char *
 cli_lang(void)
@@ -163,4 +165,39 @@ cli_read_line(void)
 	if (b.len > 0 && b.data[b.len - 1] == '\r')
 		b.data[--b.len] = '\0';
 	return buf_steal(&b);
+}
+
+static bool
+has_file(const char *dir, const char *probe)
+{
+	char *path = xasprintf("%s/%s", dir, probe);
+	bool ok = access(path, R_OK) == 0;
+
+	free(path);
+	return ok;
+}
+
+char *
+cli_data_dir(const char *sub, const char *probe)
+{
+	char exe[PATH_MAX], *slash, *here = xasprintf("data/%s", sub), *dir;
+	ssize_t n;
+
+	if (has_file(here, probe))
+		return here;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash != NULL) {
+			*slash = '\0';
+			dir = xasprintf("%s/../data/%s", exe, sub);
+			if (has_file(dir, probe)) {
+				free(here);
+				return dir;
+			}
+			free(dir);
+		}
+	}
+	return here;
 }

@@ -45,6 +45,15 @@ void cli_print_err(const struct kh_err *err);
 /* The language for messages on the terminal. */
 const char *cli_lang(void);
 
+/*
+ * The folder of the project's data named sub ("units", "criteria"):
+ * data/SUB under the current folder when it holds the file `probe`, else
+ * data/SUB beside the executable's folder (build/khuyenhoc ->
+ * build/../data/SUB), so commands work from anywhere in a checkout; the
+ * first when neither does. malloc'd.
+ */
+char *cli_data_dir(const char *sub, const char *probe);
+
 /* Read one line from stdin (a password), without its newline. */
 char *cli_read_line(void);
 

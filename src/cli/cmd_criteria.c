@@ -42,33 +42,10 @@ usage_error(const char *msgid, const char *arg)
 	return 2;
 }
 
-static bool
-is_dir(const char *path)
-{
-	return access(path, R_OK | X_OK) == 0;
-}
-
 char *
 cmd_criteria_default_dir(void)
 {
-	char exe[PATH_MAX], *slash, *dir;
-	ssize_t n;
-
-	if (is_dir("data/criteria"))
-		return xstrdup("data/criteria");
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash != NULL) {
-			*slash = '\0';
-			dir = xasprintf("%s/../data/criteria", exe);
-			if (is_dir(dir))
-				return dir;
-			free(dir);
-		}
-	}
-	return xstrdup("data/criteria");
+	return cli_data_dir("criteria", "README.md");
 }
 
 static int

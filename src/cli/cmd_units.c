@@ -43,45 +43,6 @@ usage_error(const char *msgid, const char *arg)
 	return 2;
 }
 
-static bool
-has_units_csv(const char *dir)
-{
-	char *path = xasprintf("%s/units.csv", dir);
-	bool ok = access(path, R_OK) == 0;
-
-	free(path);
-	return ok;
-}
-
-/*
- * The default folder of the data: data/units under the current folder, else
- * data/units beside the folder of the executable (build/khuyenhoc ->
- * build/../data/units), so the command works from anywhere in a checkout.
- * Returns a malloc'd path.
- */
-static char *
-default_dir(void)
-{
-	char exe[PATH_MAX], *slash, *dir;
-	ssize_t n;
-
-	if (has_units_csv("data/units"))
-		return xstrdup("data/units");
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash != NULL) {
-			*slash = '\0';
-			dir = xasprintf("%s/../data/units", exe);
-			if (has_units_csv(dir))
-				return dir;
-			free(dir);
-		}
-	}
-	return xstrdup("data/units");
-}
-
 static int
 cmd_units_import(int argc, char **argv)
 {
@@ -98,7 +59,7 @@ cmd_units_import(int argc, char **argv)
 
 	if (cli_parse(argc, argv, opts, 2, pos, 0, &npos) != 0)
 		return 2;
-	dir = opts[1].value != NULL ? xstrdup(opts[1].value) : default_dir();
+	dir = opts[1].value != NULL ? xstrdup(opts[1].value) : cli_data_dir("units", "units.csv");
 	if (cli_open_db(opts[0].value, &db) != 0) {
 		free(dir);
 		return 1;
