@@ -39,14 +39,62 @@ cli_print_err(const struct kh_err *err)
 		fprintf(stderr, "khuyenhoc: (%s)\n", err->detail);
 }
 
-static int
-bad_option(const char *msgid, const char *arg)
+int
+cli_fail(const struct kh_err *err)
+{
+	cli_print_err(err);
+	return err->kind != 0 ? kh_kind_exit_code(err->kind) : 1;
+}
+
+int
+cli_usage_error(const char *msgid, const char *arg)
 {
 	struct kh_err err = KH_ERR_INIT;
 
 	kh_fail(&err, KH_E_INVALID, msgid, arg);
 	cli_print_err(&err);
+	return 2;
+}
+
+static int
+bad_option(const char *msgid, const char *arg)
+{
+	cli_usage_error(msgid, arg);
 	return KH_E_INVALID;
+}
+
+int
+cli_open_system(const char *url, struct db **db, struct actor *sys)
+{
+	struct kh_err err = KH_ERR_INIT;
+
+	if (cli_open_db(url, db) != 0)
+		return 1;
+	if (auth_system_actor(*db, sys, &err) != 0) {
+		db_close(*db);
+		*db = NULL;
+		return cli_fail(&err);
+	}
+	return 0;
+}
+
+void
+cli_csv_field(FILE *f, const char *s, bool last)
+{
+	if (s == NULL)
+		s = "";
+	if (strpbrk(s, ",\"\r\n") == NULL)
+		fputs(s, f);
+	else {
+		fputc('"', f);
+		for (const char *p = s; *p != '\0'; p++) {
+			if (*p == '"')
+				fputc('"', f);
+			fputc(*p, f);
+		}
+		fputc('"', f);
+	}
+	fputc(last ? '\n' : ',', f);
 }
 
 int

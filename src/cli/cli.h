@@ -11,6 +11,9 @@
 
 #include <stdbool.h>
 
+#include <stdio.h>
+
+#include "auth/auth.h"
 #include "core/err.h"
 #include "db/db.h"
 
@@ -41,6 +44,22 @@ int cli_open_db(const char *url, struct db **out);
 
 /* Print a translated error (language from $LANG: vi unless it says en). */
 void cli_print_err(const struct kh_err *err);
+
+/* Print err and return the exit code of its kind (1 when it has none). */
+int cli_fail(const struct kh_err *err);
+
+/* Print a usage error (msgid with at most one %s) and return 2. */
+int cli_usage_error(const char *msgid, const char *arg);
+
+/*
+ * Open the database (cli_open_db) and fill the system actor. 0, or an exit
+ * code with the error printed (nothing left open).
+ */
+int cli_open_system(const char *url, struct db **db, struct actor *sys);
+
+/* Write s as a CSV field (quoted when it holds a comma, a quote or a line
+ * break; NULL is empty), then ',' or, when last, a newline. */
+void cli_csv_field(FILE *f, const char *s, bool last);
 
 /* The language for messages on the terminal. */
 const char *cli_lang(void);

@@ -25,23 +25,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static int
-fail(struct kh_err *err, int rc)
-{
-	cli_print_err(err);
-	return kh_kind_exit_code(rc);
-}
-
-static int
-usage_error(const char *msgid, const char *arg)
-{
-	struct kh_err err = KH_ERR_INIT;
-
-	kh_fail(&err, KH_E_INVALID, msgid, arg);
-	cli_print_err(&err);
-	return 2;
-}
-
 char *
 cmd_criteria_default_dir(void)
 {
@@ -77,7 +60,7 @@ cmd_load(int argc, char **argv)
 	db_close(db);
 	free(dir);
 	if (rc != 0)
-		return fail(&err, rc);
+		return cli_fail(&err);
 	printf("%s: %d\n", i18n_tr(lang, N_("Criteria sets loaded")), st.loaded);
 	printf("%s: %d\n", i18n_tr(lang, N_("Criteria sets updated")), st.updated);
 	printf("%s: %d\n", i18n_tr(lang, N_("Criteria sets unchanged")),
@@ -93,25 +76,6 @@ cmd_load(int argc, char **argv)
 }
 
 enum format { FORMAT_CSV, FORMAT_JSON };
-
-static void
-csv_field(FILE *f, const char *s, bool last)
-{
-	if (s == NULL)
-		s = "";
-	if (strpbrk(s, ",\"\r\n") == NULL)
-		fputs(s, f);
-	else {
-		fputc('"', f);
-		for (const char *p = s; *p != '\0'; p++) {
-			if (*p == '"')
-				fputc('"', f);
-			fputc(*p, f);
-		}
-		fputc('"', f);
-	}
-	fputc(last ? '\n' : ',', f);
-}
 
 static json_t *
 str_or_null(const char *s)
@@ -154,22 +118,22 @@ print_sets(const struct criteria_set_list *l, enum format fmt)
 	for (i = 0; i < l->n; i++) {
 		const struct criteria_set *s = &l->items[i];
 
-		csv_field(stdout, s->code, false);
+		cli_csv_field(stdout, s->code, false);
 		snprintf(num, sizeof(num), "%d", s->version);
-		csv_field(stdout, num, false);
-		csv_field(stdout, s->model, false);
-		csv_field(stdout, s->scale, false);
-		csv_field(stdout, s->effective_from, false);
-		csv_field(stdout, s->effective_to, false);
+		cli_csv_field(stdout, num, false);
+		cli_csv_field(stdout, s->model, false);
+		cli_csv_field(stdout, s->scale, false);
+		cli_csv_field(stdout, s->effective_from, false);
+		cli_csv_field(stdout, s->effective_to, false);
 		models_points_str(s->max_total_x100, pts, sizeof(pts));
-		csv_field(stdout, pts, false);
-		csv_field(stdout, s->verified ? "1" : "0", false);
+		cli_csv_field(stdout, pts, false);
+		cli_csv_field(stdout, s->verified ? "1" : "0", false);
 		snprintf(num, sizeof(num), "%d", s->n_unverified);
-		csv_field(stdout, num, false);
-		csv_field(stdout, s->is_default ? "1" : "0", false);
-		csv_field(stdout, s->used ? "1" : "0", false);
-		csv_field(stdout, s->origin, false);
-		csv_field(stdout, s->title_vi, true);
+		cli_csv_field(stdout, num, false);
+		cli_csv_field(stdout, s->is_default ? "1" : "0", false);
+		cli_csv_field(stdout, s->used ? "1" : "0", false);
+		cli_csv_field(stdout, s->origin, false);
+		cli_csv_field(stdout, s->title_vi, true);
 	}
 	return 0;
 }
@@ -194,7 +158,7 @@ cmd_list(int argc, char **argv)
 	if (opts[1].value != NULL && strcmp(opts[1].value, "json") == 0)
 		fmt = FORMAT_JSON;
 	else if (opts[1].value != NULL && strcmp(opts[1].value, "csv") != 0)
-		return usage_error(N_("Unknown format %s: use csv or json."),
+		return cli_usage_error(N_("Unknown format %s: use csv or json."),
 		    opts[1].value);
 	if (cli_open_db(opts[0].value, &db) != 0)
 		return 1;
@@ -205,7 +169,7 @@ cmd_list(int argc, char **argv)
 	if (rc == 0)
 		rc = print_sets(&l, fmt);
 	else
-		rc = fail(&err, rc);
+		rc = cli_fail(&err);
 	criteria_set_list_cleanup(&l);
 	return rc;
 }

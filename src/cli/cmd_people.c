@@ -13,46 +13,6 @@
 #include <string.h>
 
 static int
-fail(const struct kh_err *err)
-{
-	cli_print_err(err);
-	return kh_kind_exit_code(err->kind);
-}
-
-static int
-open_system(const char *url, struct db **db, struct actor *sys)
-{
-	struct kh_err err = KH_ERR_INIT;
-
-	if (cli_open_db(url, db) != 0)
-		return 1;
-	if (auth_system_actor(*db, sys, &err) != 0) {
-		db_close(*db);
-		return fail(&err);
-	}
-	return 0;
-}
-
-/* A CSV field, quoted when it must be. */
-static void
-csv_field(FILE *f, const char *s)
-{
-	if (s == NULL)
-		s = "";
-	if (strpbrk(s, ",\"\n\r") == NULL) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
-static int
 import_people(int argc, char **argv)
 {
 	struct cli_opt o[] = {{"db", true, NULL, false}, {"unit", true, NULL, false},
@@ -75,7 +35,7 @@ import_people(int argc, char **argv)
 		kh_fail(&err, KH_E_INVALID, N_("Use: khuyenhoc import people FILE"
 		    " --unit CODE [--dry-run] [--mode all|good-rows] [--errors OUT.xlsx]"),
 		    NULL);
-		return fail(&err);
+		return cli_fail(&err);
 	}
 	m = cli_get(o, no, "mode");
 	if (m != NULL && strcmp(m, "good-rows") == 0)
@@ -83,9 +43,9 @@ import_people(int argc, char **argv)
 	else if (m != NULL && strcmp(m, "all") != 0) {
 		kh_fail(&err, KH_E_INVALID, N_("Unknown mode %s: use all or"
 		    " good-rows."), m);
-		return fail(&err);
+		return cli_fail(&err);
 	}
-	rc = open_system(o[0].value, &db, &sys);
+	rc = cli_open_system(o[0].value, &db, &sys);
 	if (rc != 0)
 		return rc;
 	rc = units_find(db, &sys, o[1].value, cli_get(o, no, "on"), &u, &err);
@@ -95,7 +55,7 @@ import_people(int argc, char **argv)
 	unit_cleanup(&u);
 	db_close(db);
 	if (rc != 0)
-		return fail(&err);
+		return cli_fail(&err);
 	for (i = 0; i < res.nproblems; i++) {
 		char msg[600];
 
@@ -118,7 +78,7 @@ import_people(int argc, char **argv)
 	if (res.nproblems > 0 && cli_get(o, no, "errors") != NULL) {
 		if (people_import_errors_xlsx(&res, lang, cli_get(o, no, "errors"),
 		    &err) != 0)
-			rc = fail(&err);
+			rc = cli_fail(&err);
 		else
 			printf("%s: %s\n", i18n_tr(lang, N_("Refused rows written to")),
 			    cli_get(o, no, "errors"));
@@ -136,7 +96,7 @@ cmd_import(int argc, char **argv)
 		return import_people(argc - 1, argv + 1);
 	kh_fail(&err, KH_E_INVALID, N_("Use: khuyenhoc import people FILE --unit"
 	    " CODE ..."), NULL);
-	return fail(&err);
+	return cli_fail(&err);
 }
 
 static int
@@ -162,9 +122,9 @@ people_list_cmd(int argc, char **argv)
 	    strcmp(fmt, "json") != 0)) {
 		kh_fail(&err, KH_E_INVALID, N_("Use: khuyenhoc people list --unit"
 		    " CODE [--format csv|json]"), NULL);
-		return fail(&err);
+		return cli_fail(&err);
 	}
-	rc = open_system(o[0].value, &db, &sys);
+	rc = cli_open_system(o[0].value, &db, &sys);
 	if (rc != 0)
 		return rc;
 	rc = units_find(db, &sys, o[1].value, NULL, &u, &err);
@@ -194,22 +154,14 @@ people_list_cmd(int argc, char **argv)
 				    "unit_name", p->unit_name));
 				continue;
 			}
-			csv_field(stdout, p->full_name);
-			putchar(',');
-			csv_field(stdout, p->birth_date);
-			putchar(',');
-			csv_field(stdout, sex);
-			putchar(',');
-			csv_field(stdout, p->id_number);
-			putchar(',');
-			csv_field(stdout, p->household_code);
-			putchar(',');
-			csv_field(stdout, p->relation);
-			putchar(',');
-			csv_field(stdout, p->unit_code);
-			putchar(',');
-			csv_field(stdout, p->unit_name);
-			putchar('\n');
+			cli_csv_field(stdout, p->full_name, false);
+			cli_csv_field(stdout, p->birth_date, false);
+			cli_csv_field(stdout, sex, false);
+			cli_csv_field(stdout, p->id_number, false);
+			cli_csv_field(stdout, p->household_code, false);
+			cli_csv_field(stdout, p->relation, false);
+			cli_csv_field(stdout, p->unit_code, false);
+			cli_csv_field(stdout, p->unit_name, true);
 		}
 		q.offset += (int)l.n;
 		if (l.n == 0 || q.offset >= l.total) {
@@ -227,7 +179,7 @@ people_list_cmd(int argc, char **argv)
 		}
 		json_decref(arr);
 	}
-	return rc != 0 ? fail(&err) : 0;
+	return rc != 0 ? cli_fail(&err) : 0;
 }
 
 int
@@ -239,5 +191,5 @@ cmd_people(int argc, char **argv)
 		return people_list_cmd(argc - 1, argv + 1);
 	kh_fail(&err, KH_E_INVALID, N_("Use: khuyenhoc people list --unit CODE"
 	    " [--format csv|json]"), NULL);
-	return fail(&err);
+	return cli_fail(&err);
 }

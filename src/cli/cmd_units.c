@@ -27,23 +27,6 @@
 #define MAX_WORDS 16
 
 static int
-fail(struct kh_err *err, int rc)
-{
-	cli_print_err(err);
-	return kh_kind_exit_code(rc);
-}
-
-static int
-usage_error(const char *msgid, const char *arg)
-{
-	struct kh_err err = KH_ERR_INIT;
-
-	kh_fail(&err, KH_E_INVALID, msgid, arg);
-	cli_print_err(&err);
-	return 2;
-}
-
-static int
 cmd_units_import(int argc, char **argv)
 {
 	struct cli_opt opts[] = {
@@ -68,7 +51,7 @@ cmd_units_import(int argc, char **argv)
 	db_close(db);
 	free(dir);
 	if (rc != 0)
-		return fail(&err, rc);
+		return cli_fail(&err);
 	printf("%s: %ld\n", i18n_tr(lang, N_("Units inserted")), st.inserted);
 	printf("%s: %ld\n", i18n_tr(lang, N_("Units updated")), st.updated);
 	printf("%s: %ld\n", i18n_tr(lang, N_("Units unchanged")), st.unchanged);
@@ -89,30 +72,8 @@ parse_format(const char *s, enum format *out)
 	else if (strcmp(s, "json") == 0)
 		*out = FORMAT_JSON;
 	else
-		return usage_error(N_("Unknown format %s: use csv or json."), s);
+		return cli_usage_error(N_("Unknown format %s: use csv or json."), s);
 	return 0;
-}
-
-/* A CSV field, quoted when it holds a comma, a quote or a line break. */
-static void
-csv_field(FILE *f, const char *s, bool last)
-{
-	const char *p;
-
-	if (s == NULL)
-		s = "";
-	if (strpbrk(s, ",\"\r\n") == NULL)
-		fputs(s, f);
-	else {
-		fputc('"', f);
-		for (p = s; *p != '\0'; p++) {
-			if (*p == '"')
-				fputc('"', f);
-			fputc(*p, f);
-		}
-		fputc('"', f);
-	}
-	fputc(last ? '\n' : ',', f);
 }
 
 /* Dates as in data/units: "since before the records" is empty. */
@@ -219,13 +180,13 @@ print_list(const struct unit_list *l, enum format fmt)
 	for (i = 0; i < l->n; i++) {
 		const struct unit *u = &l->items[i];
 
-		csv_field(stdout, u->code, false);
-		csv_field(stdout, u->name, false);
-		csv_field(stdout, u->kind, false);
-		csv_field(stdout, u->type_name, false);
-		csv_field(stdout, u->parent_code, false);
-		csv_field(stdout, shown_from(u), false);
-		csv_field(stdout, u->valid_to, false);
+		cli_csv_field(stdout, u->code, false);
+		cli_csv_field(stdout, u->name, false);
+		cli_csv_field(stdout, u->kind, false);
+		cli_csv_field(stdout, u->type_name, false);
+		cli_csv_field(stdout, u->parent_code, false);
+		cli_csv_field(stdout, shown_from(u), false);
+		cli_csv_field(stdout, u->valid_to, false);
 		printf("%d\n", d[i]);
 	}
 	free(d);
@@ -253,14 +214,14 @@ print_found(const struct unit_list *l, enum format fmt)
 	for (i = 0; i < l->n; i++) {
 		const struct unit *u = &l->items[i];
 
-		csv_field(stdout, u->code, false);
-		csv_field(stdout, u->name, false);
-		csv_field(stdout, u->kind, false);
-		csv_field(stdout, u->type_name, false);
-		csv_field(stdout, u->parent_code, false);
-		csv_field(stdout, u->parent_name, false);
-		csv_field(stdout, shown_from(u), false);
-		csv_field(stdout, u->valid_to, true);
+		cli_csv_field(stdout, u->code, false);
+		cli_csv_field(stdout, u->name, false);
+		cli_csv_field(stdout, u->kind, false);
+		cli_csv_field(stdout, u->type_name, false);
+		cli_csv_field(stdout, u->parent_code, false);
+		cli_csv_field(stdout, u->parent_name, false);
+		cli_csv_field(stdout, shown_from(u), false);
+		cli_csv_field(stdout, u->valid_to, true);
 	}
 	return 0;
 }
@@ -273,7 +234,7 @@ date_option(const char *s, char out[DATE_LEN])
 	if (s == NULL)
 		return 0;
 	if (!date_parse(s, out))
-		return usage_error(N_("%s is not a date: write it as YYYY-MM-DD"
+		return cli_usage_error(N_("%s is not a date: write it as YYYY-MM-DD"
 		    " or dd/mm/yyyy."), s);
 	return 0;
 }
@@ -300,7 +261,7 @@ cmd_list(int argc, char **argv)
 	if (cli_parse(argc, argv, opts, 4, pos, 0, &npos) != 0)
 		return 2;
 	if (opts[1].value == NULL)
-		return usage_error(N_("Name the unit to list: --under CODE."),
+		return cli_usage_error(N_("Name the unit to list: --under CODE."),
 		    NULL);
 	if (date_option(opts[2].value, on) != 0 ||
 	    parse_format(opts[3].value, &fmt) != 0)
@@ -325,7 +286,7 @@ cmd_list(int argc, char **argv)
 	if (rc == 0)
 		rc = print_list(&l, fmt);
 	else
-		rc = fail(&err, rc);
+		rc = cli_fail(&err);
 	unit_cleanup(&root);
 	unit_list_cleanup(&l);
 	return rc;
@@ -354,7 +315,7 @@ cmd_search(int argc, char **argv)
 	if (cli_parse(argc, argv, opts, 4, pos, MAX_WORDS, &npos) != 0)
 		return 2;
 	if (npos == 0)
-		return usage_error(N_("Say what to search for: khuyenhoc units"
+		return cli_usage_error(N_("Say what to search for: khuyenhoc units"
 		    " search TEXT."), NULL);
 	if (date_option(opts[1].value, on) != 0 ||
 	    parse_format(opts[3].value, &fmt) != 0)
@@ -363,7 +324,7 @@ cmd_search(int argc, char **argv)
 		limit = strtol(opts[2].value, &end, 10);
 		if (*opts[2].value == '\0' || *end != '\0' || limit < 1 ||
 		    limit > 500)
-			return usage_error(N_("The limit must be a number from 1"
+			return cli_usage_error(N_("The limit must be a number from 1"
 			    " to 500, not %s."), opts[2].value);
 	}
 	/* Words typed without quotes make one text. */
@@ -385,7 +346,7 @@ cmd_search(int argc, char **argv)
 	if (rc == 0)
 		rc = print_found(&l, fmt);
 	else
-		rc = fail(&err, rc);
+		rc = cli_fail(&err);
 	unit_list_cleanup(&l);
 	return rc;
 }

@@ -13,28 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int
-fail(const struct kh_err *err)
-{
-	cli_print_err(err);
-	return kh_kind_exit_code(err->kind);
-}
-
-static int
-open_as_system(const char *url, struct db **db, struct actor *a)
-{
-	struct kh_err err = KH_ERR_INIT;
-
-	if (cli_open_db(url, db) != 0)
-		return 1;
-	if (auth_system_actor(*db, a, &err) != 0) {
-		db_close(*db);
-		*db = NULL;
-		return fail(&err);
-	}
-	return 0;
-}
-
 static char *
 read_password(void)
 {
@@ -71,9 +49,9 @@ user_add(int argc, char **argv)
 	if (o[1].value == NULL || o[2].value == NULL || o[3].value == NULL) {
 		kh_fail(&err, KH_E_INVALID, N_("Give --login, --role and --unit;"
 		    " the password is read from standard input."), NULL);
-		return fail(&err);
+		return cli_fail(&err);
 	}
-	rc = open_as_system(o[0].value, &db, &sys);
+	rc = cli_open_system(o[0].value, &db, &sys);
 	if (rc != 0)
 		return rc;
 	pw = read_password();
@@ -86,7 +64,7 @@ user_add(int argc, char **argv)
 	free_password(pw);
 	db_close(db);
 	if (rc != 0)
-		return fail(&err);
+		return cli_fail(&err);
 	printf("%s: %s\n", i18n_tr(cli_lang(), N_("Account created")), in.login);
 	return 0;
 }
@@ -105,18 +83,22 @@ user_list(int argc, char **argv)
 
 	if (cli_parse(argc, argv, o, 1, pos, 0, &npos) != 0)
 		return 2;
-	rc = open_as_system(o[0].value, &db, &sys);
+	rc = cli_open_system(o[0].value, &db, &sys);
 	if (rc != 0)
 		return rc;
 	rc = users_list(db, &sys, &l, &err);
 	db_close(db);
 	if (rc != 0)
-		return fail(&err);
+		return cli_fail(&err);
 	printf("login,full_name,role,unit_code,unit_name,active\n");
-	for (i = 0; i < l.n; i++)
-		printf("%s,\"%s\",%s,%s,\"%s\",%d\n", l.items[i].login,
-		    l.items[i].full_name, auth_role_name(l.items[i].role),
-		    l.items[i].unit_code, l.items[i].unit_name, l.items[i].active);
+	for (i = 0; i < l.n; i++) {
+		cli_csv_field(stdout, l.items[i].login, false);
+		cli_csv_field(stdout, l.items[i].full_name, false);
+		cli_csv_field(stdout, auth_role_name(l.items[i].role), false);
+		cli_csv_field(stdout, l.items[i].unit_code, false);
+		cli_csv_field(stdout, l.items[i].unit_name, false);
+		cli_csv_field(stdout, l.items[i].active ? "1" : "0", true);
+	}
 	user_list_cleanup(&l);
 	return 0;
 }
@@ -138,9 +120,9 @@ user_passwd(int argc, char **argv)
 	if (login == NULL) {
 		kh_fail(&err, KH_E_INVALID, N_("Give --login; the password is read"
 		    " from standard input."), NULL);
-		return fail(&err);
+		return cli_fail(&err);
 	}
-	rc = open_as_system(o[0].value, &db, &sys);
+	rc = cli_open_system(o[0].value, &db, &sys);
 	if (rc != 0)
 		return rc;
 	pw = read_password();
@@ -148,7 +130,7 @@ user_passwd(int argc, char **argv)
 	free_password(pw);
 	db_close(db);
 	if (rc != 0)
-		return fail(&err);
+		return cli_fail(&err);
 	printf("%s: %s\n", i18n_tr(cli_lang(), N_("Password set")), login);
 	return 0;
 }
@@ -166,7 +148,7 @@ cmd_user(int argc, char **argv)
 		return user_passwd(argc - 1, argv + 1);
 	kh_fail(&err, KH_E_INVALID, N_("Use: khuyenhoc user add|list|passwd ..."),
 	    NULL);
-	return fail(&err);
+	return cli_fail(&err);
 }
 
 int
@@ -184,22 +166,22 @@ cmd_token(int argc, char **argv)
 	if (argc < 1 || strcmp(argv[0], "create") != 0) {
 		kh_fail(&err, KH_E_INVALID, N_("Use: khuyenhoc token create --login L"),
 		    NULL);
-		return fail(&err);
+		return cli_fail(&err);
 	}
 	if (cli_parse(argc - 1, argv + 1, o, 3, pos, 0, &npos) != 0)
 		return 2;
 	if (o[1].value == NULL) {
 		kh_fail(&err, KH_E_INVALID, N_("Use: khuyenhoc token create --login L"),
 		    NULL);
-		return fail(&err);
+		return cli_fail(&err);
 	}
-	rc = open_as_system(o[0].value, &db, &sys);
+	rc = cli_open_system(o[0].value, &db, &sys);
 	if (rc != 0)
 		return rc;
 	rc = auth_token_create(db, &sys, o[1].value, o[2].value, token, &err);
 	db_close(db);
 	if (rc != 0)
-		return fail(&err);
+		return cli_fail(&err);
 	printf("%s\n", token);
 	sodium_memzero(token, sizeof(token));
 	return 0;
