@@ -148,3 +148,89 @@ page_unit_href(struct buf *b, const char *code, const char *valid_to)
 		html_url(b, valid_to);
 	}
 }
+
+void
+page_form_begin(struct http_req *req, struct buf *b, const char *id,
+    const char *title, const struct kh_err *err, const char *action,
+    const char *cls)
+{
+	html_raw(b, "<section class=\"card\" id=\"");
+	html_attr(b, id);
+	html_raw(b, "\"><h2>");
+	html_text(b, tr(req, title));
+	html_raw(b, "</h2>");
+	if (err != NULL)
+		page_error_box(req, b, err);
+	html_raw(b, "<form method=\"post\"");
+	if (cls != NULL) {
+		html_raw(b, " class=\"");
+		html_attr(b, cls);
+		html_raw(b, "\"");
+	}
+	html_raw(b, " action=\"");
+	html_attr(b, action);
+	html_raw(b, "\">");
+	page_csrf_field(req, b);
+}
+
+void
+page_form_end(struct http_req *req, struct buf *b, const char *button)
+{
+	html_raw(b, "<button type=\"submit\">");
+	html_text(b, tr(req, button));
+	html_raw(b, "</button></form></section>");
+}
+
+static void
+label_for(struct http_req *req, struct buf *b, const char *id,
+    const char *label)
+{
+	html_raw(b, "<label for=\"");
+	html_attr(b, id);
+	html_raw(b, "\">");
+	html_text(b, tr(req, label));
+	html_raw(b, "</label>");
+}
+
+void
+page_input(struct http_req *req, struct buf *b, const char *id,
+    const char *name, const char *label, const char *value, const char *attrs)
+{
+	label_for(req, b, id, label);
+	html_raw(b, "<input id=\"");
+	html_attr(b, id);
+	html_raw(b, "\" name=\"");
+	html_attr(b, name);
+	html_raw(b, "\"");
+	if (attrs != NULL && attrs[0] != '\0') {
+		html_raw(b, " ");
+		html_raw(b, attrs);
+	}
+	html_raw(b, " value=\"");
+	html_attr(b, value);
+	html_raw(b, "\">");
+}
+
+void
+page_select(struct http_req *req, struct buf *b, const char *id,
+    const char *name, const char *label, const char *const *values,
+    const char *const *texts, size_t n, const char *selected)
+{
+	size_t i;
+
+	label_for(req, b, id, label);
+	html_raw(b, "<select id=\"");
+	html_attr(b, id);
+	html_raw(b, "\" name=\"");
+	html_attr(b, name);
+	html_raw(b, "\">");
+	for (i = 0; i < n; i++) {
+		html_raw(b, "<option value=\"");
+		html_attr(b, values[i]);
+		html_raw(b, selected != NULL && strcmp(selected, values[i]) == 0 ?
+		    "\" selected>" : "\">");
+		html_text(b, texts[i]);
+		html_raw(b, "</option>");
+	}
+	html_raw(b, "</select>");
+}

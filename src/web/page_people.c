@@ -86,52 +86,31 @@ static void
 person_form(struct http_req *req, struct buf *b, const struct unit *u,
     const struct kh_err *err)
 {
-	const char *sex = http_form(req, "sex");
+	static const char *const sexes[] = {"", "M", "F"};
+	const char *sex_labels[] = {"", tr(req, N_("Male")), tr(req, N_("Female"))};
+	char *action = xasprintf("/units/%s/people", u->code);
 
-	html_raw(b, "<section class=\"card\" id=\"add-person\"><h2>");
-	html_text(b, tr(req, N_("Add a resident")));
-	html_raw(b, "</h2>");
-	if (err != NULL)
-		page_error_box(req, b, err);
-	html_raw(b, "<form method=\"post\" action=\"/units/");
-	html_url(b, u->code);
-	html_raw(b, "/people\">");
-	page_csrf_field(req, b);
-	html_raw(b, "<label for=\"p-name\">");
-	html_text(b, tr(req, N_("Full name")));
-	html_raw(b, "</label><input id=\"p-name\" name=\"full_name\" required maxlength=\"120\" value=\"");
-	html_attr(b, http_form(req, "full_name"));
-	html_raw(b, "\"><label for=\"p-birth\">");
-	html_text(b, tr(req, N_("Birth date (dd/mm/yyyy) or year")));
-	html_raw(b, "</label><input id=\"p-birth\" name=\"birth\" inputmode=\"numeric\" value=\"");
-	html_attr(b, http_form(req, "birth"));
-	html_raw(b, "\"><label for=\"p-sex\">");
-	html_text(b, tr(req, N_("Sex")));
-	html_raw(b, "</label><select id=\"p-sex\" name=\"sex\"><option value=\"\"></option><option value=\"M\"");
-	html_raw(b, sex != NULL && strcmp(sex, "M") == 0 ? " selected>" : ">");
-	html_text(b, tr(req, N_("Male")));
-	html_raw(b, "</option><option value=\"F\"");
-	html_raw(b, sex != NULL && strcmp(sex, "F") == 0 ? " selected>" : ">");
-	html_text(b, tr(req, N_("Female")));
-	html_raw(b, "</option></select><label for=\"p-id\">");
-	html_text(b, tr(req, N_("CCCD/CMND number")));
-	html_raw(b, "</label><input id=\"p-id\" name=\"id_number\" inputmode=\"numeric\" maxlength=\"12\" value=\"");
-	html_attr(b, http_form(req, "id_number"));
-	html_raw(b, "\"><label for=\"p-hh\">");
-	html_text(b, tr(req, N_("Household number")));
-	html_raw(b, "</label><input id=\"p-hh\" name=\"household\" maxlength=\"32\" value=\"");
-	html_attr(b, http_form(req, "household"));
-	html_raw(b, "\"><label for=\"p-rel\">");
-	html_text(b, tr(req, N_("Relationship to the head")));
-	html_raw(b, "</label><input id=\"p-rel\" name=\"relation\" maxlength=\"40\" value=\"");
-	html_attr(b, http_form(req, "relation"));
-	html_raw(b, "\"><label class=\"check\"><input type=\"checkbox\" name=\"consent\" value=\"1\" required> ");
+	page_form_begin(req, b, "add-person", N_("Add a resident"), err, action,
+	    NULL);
+	page_input(req, b, "p-name", "full_name", N_("Full name"),
+	    http_form(req, "full_name"), "required maxlength=\"120\"");
+	page_input(req, b, "p-birth", "birth", N_("Birth date (dd/mm/yyyy) or year"),
+	    http_form(req, "birth"), "inputmode=\"numeric\"");
+	page_select(req, b, "p-sex", "sex", N_("Sex"), sexes, sex_labels, 3,
+	    http_form(req, "sex"));
+	page_input(req, b, "p-id", "id_number", N_("CCCD/CMND number"),
+	    http_form(req, "id_number"), "inputmode=\"numeric\" maxlength=\"12\"");
+	page_input(req, b, "p-hh", "household", N_("Household number"),
+	    http_form(req, "household"), "maxlength=\"32\"");
+	page_input(req, b, "p-rel", "relation", N_("Relationship to the head"),
+	    http_form(req, "relation"), "maxlength=\"40\"");
+	html_raw(b, "<label class=\"check\"><input type=\"checkbox\" name=\"consent\" value=\"1\" required> ");
 	html_text(b, tr(req, N_("The person (or their family head) agreed, on the"
 	    " paper form, to their data being processed for the learning-society"
 	    " movement.")));
-	html_raw(b, "</label><button type=\"submit\">");
-	html_text(b, tr(req, N_("Add")));
-	html_raw(b, "</button></form></section>");
+	html_raw(b, "</label>");
+	page_form_end(req, b, N_("Add"));
+	free(action);
 }
 
 static void

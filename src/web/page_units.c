@@ -161,48 +161,38 @@ static void
 org_form(struct http_req *req, struct buf *b, const struct unit *u,
     const struct kh_err *err)
 {
-	const char *kind = http_form(req, "kind");
+	enum { N_KINDS = sizeof(org_kinds) / sizeof(org_kinds[0]) };
+	const char *labels[N_KINDS];
+	char *action = xasprintf("/units/%s/organisations", u->code);
 	size_t i;
 
-	html_raw(b, "<section class=\"card\" id=\"add-organisation\"><h2>");
-	html_text(b, tr(req, N_("Add an organisation")));
-	html_raw(b, "</h2>");
-	if (err != NULL)
-		page_error_box(req, b, err);
-	html_raw(b, "<form method=\"post\" class=\"org-form\" action=\"/units/");
-	html_url(b, u->code);
-	html_raw(b, "/organisations\">");
-	page_csrf_field(req, b);
-	html_raw(b, "<label for=\"org-name\">");
-	html_text(b, tr(req, N_("Name")));
-	html_raw(b, "</label><input id=\"org-name\" name=\"name\" required maxlength=\"200\" value=\"");
-	html_attr(b, http_form(req, "name"));
-	html_raw(b, "\"><label for=\"org-kind\">");
-	html_text(b, tr(req, N_("Kind")));
-	html_raw(b, "</label><select id=\"org-kind\" name=\"kind\">");
-	for (i = 0; i < sizeof(org_kinds) / sizeof(org_kinds[0]); i++) {
-		html_raw(b, "<option value=\"");
-		html_attr(b, org_kinds[i]);
-		html_raw(b, kind != NULL && strcmp(kind, org_kinds[i]) == 0 ?
-		    "\" selected>" : "\">");
-		html_text(b, units_kind_label(org_kinds[i], web(req)->lang));
-		html_raw(b, "</option>");
-	}
-	html_raw(b, "</select><label for=\"org-code\">");
-	html_text(b, tr(req, N_("Code (optional)")));
-	html_raw(b, "</label><input id=\"org-code\" name=\"code\" maxlength=\"32\" value=\"");
-	html_attr(b, http_form(req, "code"));
-	html_raw(b, "\"><label for=\"org-from\">");
-	html_text(b, tr(req, N_("Founded or recorded from (dd/mm/yyyy, optional)")));
-	html_raw(b, "</label><input id=\"org-from\" name=\"valid_from\" inputmode=\"numeric\" value=\"");
-	html_attr(b, http_form(req, "valid_from"));
-	html_raw(b, "\"><label for=\"org-address\">");
-	html_text(b, tr(req, N_("Address (optional)")));
-	html_raw(b, "</label><input id=\"org-address\" name=\"address\" maxlength=\"300\" value=\"");
-	html_attr(b, http_form(req, "address"));
-	html_raw(b, "\"><button type=\"submit\">");
-	html_text(b, tr(req, N_("Add")));
-	html_raw(b, "</button></form></section>");
+	for (i = 0; i < N_KINDS; i++)
+		labels[i] = units_kind_label(org_kinds[i], web(req)->lang);
+	page_form_begin(req, b, "add-organisation", N_("Add an organisation"),
+	    err, action, "org-form");
+	page_input(req, b, "org-name", "name", N_("Name"), http_form(req, "name"),
+	    "required maxlength=\"200\"");
+	page_select(req, b, "org-kind", "kind", N_("Kind"), org_kinds, labels,
+	    N_KINDS, http_form(req, "kind"));
+	page_input(req, b, "org-code", "code", N_("Code (optional)"),
+	    http_form(req, "code"), "maxlength=\"32\"");
+	page_input(req, b, "org-from", "valid_from",
+	    N_("Founded or recorded from (dd/mm/yyyy, optional)"),
+	    http_form(req, "valid_from"), "inputmode=\"numeric\"");
+	page_input(req, b, "org-address", "address", N_("Address (optional)"),
+	    http_form(req, "address"), "maxlength=\"300\"");
+	page_form_end(req, b, N_("Add"));
+	free(action);
+}
+
+/* A form's value, else the record's; dates shown as dd/mm/yyyy. */
+static const char *
+or_date(const char *typed, const char *iso, char out[DATE_LEN])
+{
+	if (typed != NULL)
+		return typed;
+	date_display(iso, out);
+	return out;
 }
 
 /* Change an organisation's name, address or dates (officer and above). */
@@ -212,48 +202,26 @@ org_edit_form(struct http_req *req, struct buf *b, const struct unit *u,
 {
 	const char *name = http_form(req, "name");
 	const char *address = http_form(req, "address");
-	const char *vf = http_form(req, "valid_from");
-	const char *vt = http_form(req, "valid_to");
-	char d[DATE_LEN];
+	char from[DATE_LEN], to[DATE_LEN];
+	struct buf action = BUF_INIT;
 
-	html_raw(b, "<section class=\"card\" id=\"edit-organisation\"><h2>");
-	html_text(b, tr(req, N_("Change this organisation")));
-	html_raw(b, "</h2>");
-	if (err != NULL)
-		page_error_box(req, b, err);
-	html_raw(b, "<form method=\"post\" class=\"org-edit\" action=\"");
-	page_unit_href(b, u->code, u->valid_to);
-	html_raw(b, "\">");
-	page_csrf_field(req, b);
-	html_raw(b, "<label for=\"edit-name\">");
-	html_text(b, tr(req, N_("Name")));
-	html_raw(b, "</label><input id=\"edit-name\" name=\"name\" required maxlength=\"200\" value=\"");
-	html_attr(b, name != NULL ? name : u->name);
-	html_raw(b, "\"><label for=\"edit-address\">");
-	html_text(b, tr(req, N_("Address (optional)")));
-	html_raw(b, "</label><input id=\"edit-address\" name=\"address\" maxlength=\"300\" value=\"");
-	html_attr(b, address != NULL ? address : u->address);
-	html_raw(b, "\"><label for=\"edit-from\">");
-	html_text(b, tr(req, N_("Founded or recorded from (dd/mm/yyyy)")));
-	html_raw(b, "</label><input id=\"edit-from\" name=\"valid_from\" inputmode=\"numeric\" value=\"");
-	if (vf != NULL)
-		html_attr(b, vf);
-	else {
-		date_display(u->valid_from, d);
-		html_attr(b, d);
-	}
-	html_raw(b, "\"><label for=\"edit-to\">");
-	html_text(b, tr(req, N_("Dissolved on (dd/mm/yyyy; empty while it exists)")));
-	html_raw(b, "</label><input id=\"edit-to\" name=\"valid_to\" inputmode=\"numeric\" value=\"");
-	if (vt != NULL)
-		html_attr(b, vt);
-	else if (u->valid_to != NULL) {
-		date_display(u->valid_to, d);
-		html_attr(b, d);
-	}
-	html_raw(b, "\"><button type=\"submit\">");
-	html_text(b, tr(req, N_("Save")));
-	html_raw(b, "</button></form></section>");
+	page_unit_href(&action, u->code, u->valid_to);
+	page_form_begin(req, b, "edit-organisation", N_("Change this organisation"),
+	    err, buf_str(&action), "org-edit");
+	page_input(req, b, "edit-name", "name", N_("Name"),
+	    name != NULL ? name : u->name, "required maxlength=\"200\"");
+	page_input(req, b, "edit-address", "address", N_("Address (optional)"),
+	    address != NULL ? address : u->address, "maxlength=\"300\"");
+	page_input(req, b, "edit-from", "valid_from",
+	    N_("Founded or recorded from (dd/mm/yyyy)"),
+	    or_date(http_form(req, "valid_from"), u->valid_from, from),
+	    "inputmode=\"numeric\"");
+	page_input(req, b, "edit-to", "valid_to",
+	    N_("Dissolved on (dd/mm/yyyy; empty while it exists)"),
+	    or_date(http_form(req, "valid_to"), u->valid_to, to),
+	    "inputmode=\"numeric\"");
+	page_form_end(req, b, N_("Save"));
+	buf_free(&action);
 }
 
 static void

@@ -14,51 +14,31 @@ user_form(struct http_req *req, struct buf *b, const struct kh_err *err)
 	struct web_req *w = web(req);
 	static const enum role roles[] = {ROLE_VIEWER, ROLE_OFFICER, ROLE_MANAGER,
 	    ROLE_ADMIN};
-	const char *role = http_form(req, "role");
+	const char *values[4], *labels[4];
 	const char *unit = http_form(req, "unit");
-	size_t i;
+	size_t n = 0;
 
-	html_raw(b, "<section class=\"card\" id=\"new-account\"><h2>");
-	html_text(b, tr(req, N_("New account")));
-	html_raw(b, "</h2>");
-	if (err != NULL)
-		page_error_box(req, b, err);
-	html_raw(b, "<form method=\"post\" action=\"/users\">");
-	page_csrf_field(req, b);
-	html_raw(b, "<label for=\"u-login\">");
-	html_text(b, tr(req, N_("Login")));
-	html_raw(b, "</label><input id=\"u-login\" name=\"login\" required"
-	    " autocapitalize=\"none\" spellcheck=\"false\" pattern=\"[a-z0-9._\\-]{3,64}\" value=\"");
-	html_attr(b, http_form(req, "login"));
-	html_raw(b, "\"><label for=\"u-name\">");
-	html_text(b, tr(req, N_("Full name")));
-	html_raw(b, "</label><input id=\"u-name\" name=\"full_name\" required value=\"");
-	html_attr(b, http_form(req, "full_name"));
-	html_raw(b, "\"><label for=\"u-role\">");
-	html_text(b, tr(req, N_("Role")));
-	html_raw(b, "</label><select id=\"u-role\" name=\"role\">");
-	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
-		if (roles[i] > w->actor.role)
-			break;
-		html_raw(b, "<option value=\"");
-		html_attr(b, auth_role_name(roles[i]));
-		html_raw(b, role != NULL && strcmp(role, auth_role_name(roles[i])) == 0 ?
-		    "\" selected>" : "\">");
-		html_text(b, page_role_label(req, roles[i]));
-		html_raw(b, "</option>");
+	/* Roles up to the actor's own. */
+	for (size_t i = 0; i < 4 && roles[i] <= w->actor.role; i++, n++) {
+		values[n] = auth_role_name(roles[i]);
+		labels[n] = page_role_label(req, roles[i]);
 	}
-	html_raw(b, "</select><label for=\"u-unit\">");
-	html_text(b, tr(req, N_("Unit code (the account sees this unit and"
-	    " everything below it)")));
-	html_raw(b, "</label><input id=\"u-unit\" name=\"unit\" required value=\"");
-	html_attr(b, unit != NULL ? unit : w->actor.unit_code);
-	html_raw(b, "\"><label for=\"u-password\">");
-	html_text(b, tr(req, N_("Password (at least 8 characters)")));
-	html_raw(b, "</label><input id=\"u-password\" name=\"password\" type=\"password\""
-	    " autocomplete=\"new-password\" minlength=\"8\" required>"
-	    "<button type=\"submit\">");
-	html_text(b, tr(req, N_("Create the account")));
-	html_raw(b, "</button></form></section>");
+	page_form_begin(req, b, "new-account", N_("New account"), err, "/users",
+	    NULL);
+	page_input(req, b, "u-login", "login", N_("Login"), http_form(req, "login"),
+	    "required autocapitalize=\"none\" spellcheck=\"false\""
+	    " pattern=\"[a-z0-9._\\-]{3,64}\"");
+	page_input(req, b, "u-name", "full_name", N_("Full name"),
+	    http_form(req, "full_name"), "required");
+	page_select(req, b, "u-role", "role", N_("Role"), values, labels, n,
+	    http_form(req, "role"));
+	page_input(req, b, "u-unit", "unit", N_("Unit code (the account sees this"
+	    " unit and everything below it)"), unit != NULL ? unit :
+	    w->actor.unit_code, "required");
+	page_input(req, b, "u-password", "password",
+	    N_("Password (at least 8 characters)"), NULL, "type=\"password\""
+	    " autocomplete=\"new-password\" minlength=\"8\" required");
+	page_form_end(req, b, N_("Create the account"));
 }
 
 static void

@@ -57,6 +57,28 @@ void web_json(struct http_req *req, struct http_resp *resp, int status,
 void page_begin(struct http_req *req, struct http_resp *resp,
     const char *title);
 void page_end(struct http_req *req, struct http_resp *resp);
+/*
+ * Forms in a card. page_form_begin writes <section class="card" id=ID>, the
+ * title (a msgid), the error box when err is set, <form method="post"> with
+ * the action (a local path, escaped here) and the CSRF field; page_form_end
+ * the submit button (a msgid) and the closing tags.
+ */
+void page_form_begin(struct http_req *req, struct buf *b, const char *id,
+    const char *title, const struct kh_err *err, const char *action,
+    const char *cls);
+void page_form_end(struct http_req *req, struct buf *b, const char *button);
+/*
+ * A labelled input: the label (a msgid), then <input id name value> with
+ * attrs written raw (attributes written in code, e.g. "required
+ * maxlength=\"200\""); value may be NULL.
+ */
+void page_input(struct http_req *req, struct buf *b, const char *id,
+    const char *name, const char *label, const char *value, const char *attrs);
+/* A labelled <select>: options are (value, text already translated) pairs. */
+void page_select(struct http_req *req, struct buf *b, const char *id,
+    const char *name, const char *label, const char *const *values,
+    const char *const *texts, size_t n, const char *selected);
+
 /* A hidden CSRF field for forms. */
 void page_csrf_field(struct http_req *req, struct buf *b);
 /* An error box with a translated message (and the field named). */
