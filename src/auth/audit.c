@@ -36,14 +36,6 @@ audit_record(struct db *db, const struct actor *a, int64_t unit_id,
 	return rc;
 }
 
-static char *
-dup_col(struct db_stmt *st, int col)
-{
-	const char *t = db_col_text(st, col);
-
-	return t != NULL ? xstrdup(t) : NULL;
-}
-
 int
 audit_list(struct db *db, const struct actor *a, const struct audit_filter *f,
     struct audit_list *out, struct kh_err *err)
@@ -99,17 +91,17 @@ audit_list(struct db *db, const struct actor *a, const struct audit_filter *f,
 		}
 		e = &out->items[out->n++];
 		e->id = db_col_int(st, 0);
-		e->at = dup_col(st, 1);
-		e->actor = dup_col(st, 2);
+		e->at = db_col_strdup(st, 1, false);
+		e->actor = db_col_strdup(st, 2, false);
 		e->user_id = db_col_int(st, 3);
 		e->unit_id = db_col_int(st, 4);
-		e->unit_code = dup_col(st, 5);
-		e->unit_name = dup_col(st, 6);
-		e->action = dup_col(st, 7);
-		e->entity = dup_col(st, 8);
-		e->entity_id = dup_col(st, 9);
-		e->before_json = dup_col(st, 10);
-		e->after_json = dup_col(st, 11);
+		e->unit_code = db_col_strdup(st, 5, false);
+		e->unit_name = db_col_strdup(st, 6, false);
+		e->action = db_col_strdup(st, 7, false);
+		e->entity = db_col_strdup(st, 8, false);
+		e->entity_id = db_col_strdup(st, 9, false);
+		e->before_json = db_col_strdup(st, 10, false);
+		e->after_json = db_col_strdup(st, 11, false);
 	}
 	db_finalize(st);
 	if (rc < 0) {

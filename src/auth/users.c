@@ -102,14 +102,6 @@ auth_secret_equal(const char *a, const char *b)
 	return sodium_memcmp(a, b, la) == 0;
 }
 
-static char *
-dup_col(struct db_stmt *st, int col)
-{
-	const char *t = db_col_text(st, col);
-
-	return xstrdup(t != NULL ? t : "");
-}
-
 void
 user_cleanup(struct user *u)
 {
@@ -297,14 +289,14 @@ users_list(struct db *db, const struct actor *a, struct user_list *out,
 		}
 		u = &out->items[out->n++];
 		u->id = db_col_int(st, 0);
-		u->login = dup_col(st, 1);
-		u->full_name = dup_col(st, 2);
+		u->login = db_col_strdup(st, 1, true);
+		u->full_name = db_col_strdup(st, 2, true);
 		u->role = auth_role_parse(db_col_text(st, 3));
 		u->unit_id = db_col_int(st, 4);
-		u->unit_code = dup_col(st, 5);
-		u->unit_name = dup_col(st, 6);
+		u->unit_code = db_col_strdup(st, 5, true);
+		u->unit_name = db_col_strdup(st, 6, true);
 		u->active = (int)db_col_int(st, 7);
-		u->created_at = dup_col(st, 8);
+		u->created_at = db_col_strdup(st, 8, true);
 	}
 	db_finalize(st);
 	if (rc < 0)

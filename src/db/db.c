@@ -149,6 +149,16 @@ db_col_blob(struct db_stmt *st, int col, size_t *len)
 	return ops_of(st)->col_blob(st, col, len);
 }
 
+char *
+db_col_strdup(struct db_stmt *st, int col, bool empty_for_null)
+{
+	const char *t = db_col_text(st, col);
+
+	if (t == NULL)
+		return empty_for_null ? xstrdup("") : NULL;
+	return xstrdup(t);
+}
+
 int
 db_col_count(struct db_stmt *st)
 {

@@ -75,6 +75,8 @@ const char *db_col_text(struct db_stmt *st, int col);	/* NULL for NULL */
 int64_t db_col_int(struct db_stmt *st, int col);	/* 0 for NULL */
 const void *db_col_blob(struct db_stmt *st, int col, size_t *len);
 int db_col_count(struct db_stmt *st);
+/* A malloc'd copy of a text column: NULL for NULL, or "" when empty_for_null. */
+char *db_col_strdup(struct db_stmt *st, int col, bool empty_for_null);
 
 void db_finalize(struct db_stmt *st);
 

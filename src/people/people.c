@@ -309,14 +309,6 @@ out:
     " p.birth_year_only, COALESCE(p.sex, ''), p.id_number, p.phone," \
     " COALESCE(p.subject_group, 0)"
 
-static char *
-dup_col(struct db_stmt *st, int col)
-{
-	const char *t = db_col_text(st, col);
-
-	return t != NULL ? xstrdup(t) : NULL;
-}
-
 static void
 person_from_row(struct db_stmt *st, struct person *p)
 {
@@ -324,19 +316,19 @@ person_from_row(struct db_stmt *st, struct person *p)
 
 	p->id = db_col_int(st, 0);
 	p->unit_id = db_col_int(st, 1);
-	p->unit_code = dup_col(st, 2);
-	p->unit_name = dup_col(st, 3);
+	p->unit_code = db_col_strdup(st, 2, false);
+	p->unit_name = db_col_strdup(st, 3, false);
 	p->household_id = db_col_int(st, 4);
-	p->household_code = dup_col(st, 5);
-	p->relation = dup_col(st, 6);
+	p->household_code = db_col_strdup(st, 5, false);
+	p->relation = db_col_strdup(st, 6, false);
 	p->is_head = (int)db_col_int(st, 7);
-	p->full_name = dup_col(st, 8);
-	p->birth_date = dup_col(st, 9);
+	p->full_name = db_col_strdup(st, 8, false);
+	p->birth_date = db_col_strdup(st, 9, false);
 	p->birth_year_only = (int)db_col_int(st, 10);
 	sex = db_col_text(st, 11);
 	p->sex = sex != NULL && sex[0] != '\0' ? sex[0] : 0;
-	p->id_number = dup_col(st, 12);
-	p->phone = dup_col(st, 13);
+	p->id_number = db_col_strdup(st, 12, false);
+	p->phone = db_col_strdup(st, 13, false);
 	p->subject_group = (int)db_col_int(st, 14);
 }
 

@@ -522,14 +522,6 @@ official_search_key(const char *name, const char *type_name)
 
 /* Loading the current state. */
 
-static char *
-dup_col(struct db_stmt *st, int col)
-{
-	const char *t = db_col_text(st, col);
-
-	return t != NULL ? xstrdup(t) : NULL;
-}
-
 static int
 load_units(struct importer *im)
 {
@@ -549,13 +541,13 @@ load_units(struct importer *im)
 	while ((rc = db_step(st, im->err)) == 1) {
 		v = add_ver(im, map_get(&im->map, db_col_text(st, 1), true));
 		v->id = db_col_int(st, 0);
-		v->valid_from = dup_col(st, 2);
-		v->valid_to = dup_col(st, 3);
-		v->name = dup_col(st, 4);
-		v->type_name = dup_col(st, 5);
-		v->kind = dup_col(st, 6);
+		v->valid_from = db_col_strdup(st, 2, false);
+		v->valid_to = db_col_strdup(st, 3, false);
+		v->name = db_col_strdup(st, 4, false);
+		v->type_name = db_col_strdup(st, 5, false);
+		v->kind = db_col_strdup(st, 6, false);
 		v->parent_id = db_col_int(st, 7);
-		v->search_key = dup_col(st, 8);
+		v->search_key = db_col_strdup(st, 8, false);
 		k = db_col_blob(st, 9, &klen);
 		if (k != NULL && klen > 0) {
 			v->sort_key = xmalloc(klen);

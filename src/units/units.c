@@ -64,29 +64,21 @@ unit_list_add(struct unit_list *l)
 	return u;
 }
 
-static char *
-dup_col(struct db_stmt *st, int col)
-{
-	const char *t = db_col_text(st, col);
-
-	return t != NULL ? xstrdup(t) : NULL;
-}
-
 void
 unit_from_row(struct db_stmt *st, struct unit *u)
 {
 	u->id = db_col_int(st, 0);
-	u->code = dup_col(st, 1);
-	u->name = dup_col(st, 2);
-	u->kind = dup_col(st, 3);
-	u->type_name = dup_col(st, 4);
+	u->code = db_col_strdup(st, 1, false);
+	u->name = db_col_strdup(st, 2, false);
+	u->kind = db_col_strdup(st, 3, false);
+	u->type_name = db_col_strdup(st, 4, false);
 	u->parent_id = db_col_int(st, 5);
-	u->parent_code = dup_col(st, 6);
-	u->parent_name = dup_col(st, 7);
-	u->valid_from = dup_col(st, 8);
-	u->valid_to = dup_col(st, 9);
-	u->address = dup_col(st, 10);
-	u->note = dup_col(st, 11);
+	u->parent_code = db_col_strdup(st, 6, false);
+	u->parent_name = db_col_strdup(st, 7, false);
+	u->valid_from = db_col_strdup(st, 8, false);
+	u->valid_to = db_col_strdup(st, 9, false);
+	u->address = db_col_strdup(st, 10, false);
+	u->note = db_col_strdup(st, 11, false);
 	u->n_children = 0;
 }
 
@@ -652,7 +644,7 @@ static void
 hook_link(struct db_stmt *st, struct unit *u)
 {
 	free(u->note);
-	u->note = dup_col(st, UNIT_NCOLS);
+	u->note = db_col_strdup(st, UNIT_NCOLS, false);
 	if (u->note == NULL)
 		u->note = xstrdup("");
 }
