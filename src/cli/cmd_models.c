@@ -222,7 +222,7 @@ cmd_list(int argc, char **argv)
 	struct model_reg_list l = {0};
 	struct model_query q;
 	struct unit u = UNIT_INIT;
-	const char *pos[1], *fmt = cli_get(o, no, "format");
+	const char *pos[1], *fmt;
 	struct actor sys;
 	struct db *db;
 	char pts[32], num[24];
@@ -231,6 +231,7 @@ cmd_list(int argc, char **argv)
 
 	if (cli_parse(argc, argv, o, no, pos, 0, &npos) != 0)
 		return 2;
+	fmt = cli_get(o, no, "format");
 	if (cli_get(o, no, "unit") == NULL)
 		return cli_usage_error(N_("Use: khuyenhoc models list --unit CODE"
 		    " [--year YYYY] [--model M] [--state S] [--format csv|json]"),
