@@ -255,6 +255,34 @@ decisions_table(struct http_req *req, struct buf *b,
 	html_raw(b, "</tbody></table></div>");
 }
 
+/* Narrow the list to a year and a model. */
+static void
+decisions_filter(struct http_req *req, struct buf *b, const struct unit *u,
+    const char *model, int year)
+{
+	const char *values[N_MODELS + 1], *texts[N_MODELS + 1];
+	char ys[12] = "";
+
+	values[0] = "";
+	texts[0] = tr(req, N_("All models"));
+	for (size_t i = 0; i < N_MODELS; i++) {
+		values[i + 1] = model_codes[i];
+		texts[i + 1] = models_model_label(model_codes[i], web(req)->lang);
+	}
+	if (year > 0)
+		snprintf(ys, sizeof(ys), "%d", year);
+	html_raw(b, "<form class=\"search\" id=\"filter\" method=\"get\" action=\"/units/");
+	html_url(b, u->code);
+	html_raw(b, "/decisions\">");
+	page_select(req, b, "f-model", "filter_model", N_("Model"), values, texts,
+	    N_MODELS + 1, model != NULL ? model : "");
+	page_input(req, b, "f-year", "filter_year", N_("Year"), ys,
+	    "inputmode=\"numeric\" maxlength=\"4\"");
+	html_raw(b, "<button type=\"submit\">");
+	html_text(b, tr(req, N_("Filter")));
+	html_raw(b, "</button></form>");
+}
+
 /* The choice of model and year whose proposals the form lists. */
 static void
 proposals_chooser(struct http_req *req, struct buf *b, const struct unit *u,
@@ -470,6 +498,7 @@ render_decisions(struct http_req *req, struct http_resp *resp,
 	html_raw(b, " <span class=\"muted\">");
 	html_text(b, u->name);
 	html_raw(b, "</span></h1>");
+	decisions_filter(req, b, u, fmodel, fyear);
 	decisions_table(req, b, &l);
 	if (may_issue(req, u)) {
 		proposals_chooser(req, b, u, model != NULL ? model : MODEL_FAMILY,

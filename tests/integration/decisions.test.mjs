@@ -160,6 +160,10 @@ for (const backend of backends()) {
       const list = await c.get('/units/11383/decisions');
       assert.match(list.text, /<table id="decisions">/);
       assert.match(list.text, /12\/QĐ-UBND/);
+      const filtered = await c.get('/units/11383/decisions?filter_year=2024');
+      assert.match(filtered.text, /id="no-decisions"/);
+      const byModel = await c.get('/units/11383/decisions?filter_model=family&filter_year=2025');
+      assert.match(byModel.text, /12\/QĐ-UBND/);
       // The unit page links to the decisions and to the roll-up.
       const unit = await c.get('/units/11383');
       assert.match(unit.text, /href="\/units\/11383\/decisions"/);
