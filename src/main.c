@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "cli/cmd_criteria.h"
+#include "cli/cmd_models.h"
 #include "core/i18n.h"
 
 struct command {
@@ -24,6 +25,7 @@ static const struct command commands[] = {
 	{"import", cmd_import, N_("import people FILE --unit CODE [--dry-run] [--mode all|good-rows] [--errors OUT.xlsx]  import a list of residents")},
 	{"people", cmd_people, N_("people list --unit CODE [--format csv|json]  list residents in Vietnamese name order")},
 	{"criteria", cmd_criteria, N_("criteria load|list ...  criteria sets of the learning models")},
+	{"models", cmd_models, N_("models register|assess|verify|propose|list ...  the yearly cycle of the learning models")},
 	{"demo", cmd_demo, N_("demo [--db URL]  load units and the demo data set")},
 };
 

@@ -309,6 +309,22 @@ web_router(void)
 	http_route(r, HTTP_POST, "/users/{login}/password", page_users_password);
 	http_route(r, HTTP_GET, "/audit", page_audit);
 
+	/* Recognition decisions, certificates, the roll-up and criteria sets. */
+	http_route(r, HTTP_GET, "/units/{code}/decisions", page_decisions_list);
+	http_route(r, HTTP_POST, "/units/{code}/decisions", page_decisions_create);
+	http_route(r, HTTP_GET, "/decisions/{id}", page_decision_show);
+	http_route(r, HTTP_GET, "/decisions/{id}/decision.pdf", page_decision_pdf);
+	http_route(r, HTTP_GET, "/decisions/{id}/certificates.pdf",
+	    page_decision_certificates);
+	http_route(r, HTTP_GET, "/decisions/{id}/list.xlsx", page_decision_xlsx);
+	http_route(r, HTTP_GET, "/units/{code}/recognition", page_recognition);
+	http_route(r, HTTP_GET, "/units/{code}/recognition.xlsx",
+	    page_recognition_xlsx);
+	http_route(r, HTTP_GET, "/criteria", page_criteria_list);
+	http_route(r, HTTP_GET, "/criteria/{code}/{version}", page_criteria_show);
+	http_route(r, HTTP_POST, "/criteria/{code}/{version}",
+	    page_criteria_new_version);
+
 	http_route(r, HTTP_GET, "/api/v1/me", api_me);
 	http_route(r, HTTP_GET, "/api/v1/units", api_units_search);
 	http_route(r, HTTP_GET, "/api/v1/units/{code}", api_units_get);

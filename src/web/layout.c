@@ -6,6 +6,7 @@
 #include "core/date.h"
 #include "web/html.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void
@@ -52,6 +53,15 @@ page_begin(struct http_req *req, struct http_resp *resp, const char *title)
 		html_raw(b, "\"><ul>");
 		menu_item(req, b, "/", N_("Home"));
 		menu_item(req, b, "/units", N_("Units"));
+		/* Recognition decisions of the user's own unit; criteria sets. */
+		{
+			char *href = xasprintf("/units/%s/decisions",
+			    w->actor.unit_code);
+
+			menu_item(req, b, href, N_("Recognition decisions"));
+			free(href);
+		}
+		menu_item(req, b, "/criteria", N_("Criteria sets"));
 		if (w->actor.role >= ROLE_MANAGER) {
 			menu_item(req, b, "/users", N_("Accounts"));
 			menu_item(req, b, "/audit", N_("Audit log"));

@@ -355,6 +355,15 @@ render_unit(struct http_req *req, struct http_resp *resp, const struct unit *u,
 		html_text(b, tr(req, N_("Import a list")));
 		html_raw(b, "</a>");
 	}
+	html_raw(b, " · <a id=\"recognition-link\" href=\"/units/");
+	html_url(b, u->code);
+	html_raw(b, "/recognition\">");
+	html_text(b, tr(req, N_("Registered and recognised")));
+	html_raw(b, "</a> · <a id=\"decisions-link\" href=\"/units/");
+	html_url(b, u->code);
+	html_raw(b, "/decisions\">");
+	html_text(b, tr(req, N_("Recognition decisions")));
+	html_raw(b, "</a>");
 	html_raw(b, "</nav>");
 	search_form(req, b, "");
 	links_list(req, b, tr(req, N_("Formed from (before 1 July 2025)")), &pred);

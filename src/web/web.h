@@ -123,6 +123,28 @@ int page_users_create(struct http_req *req, struct http_resp *resp);
 int page_users_password(struct http_req *req, struct http_resp *resp);
 int page_audit(struct http_req *req, struct http_resp *resp);
 
+/* Recognition decisions, certificates, the roll-up and criteria sets. */
+int page_decisions_list(struct http_req *req, struct http_resp *resp);
+int page_decisions_create(struct http_req *req, struct http_resp *resp);
+int page_decision_show(struct http_req *req, struct http_resp *resp);
+int page_decision_pdf(struct http_req *req, struct http_resp *resp);
+int page_decision_certificates(struct http_req *req, struct http_resp *resp);
+int page_decision_xlsx(struct http_req *req, struct http_resp *resp);
+int page_recognition(struct http_req *req, struct http_resp *resp);
+int page_recognition_xlsx(struct http_req *req, struct http_resp *resp);
+int page_criteria_list(struct http_req *req, struct http_resp *resp);
+int page_criteria_show(struct http_req *req, struct http_resp *resp);
+int page_criteria_new_version(struct http_req *req, struct http_resp *resp);
+/* A new temporary file named after stem in $TMPDIR (else /tmp): its
+ * descriptor, or -1; path receives its name. */
+int page_temp_file(char path[200], const char *stem);
+/* Answer with the file at path as an attachment named filename (ASCII);
+ * 0, or -1 with an error answer given. */
+int page_send_file(struct http_req *req, struct http_resp *resp,
+    const char *path, const char *content_type, const char *filename);
+/* Lower-case ASCII letters and digits of s, other runs as one '-'. */
+void page_ascii_slug(char *out, size_t outsz, const char *s);
+
 int api_me(struct http_req *req, struct http_resp *resp);
 int api_units_search(struct http_req *req, struct http_resp *resp);
 int api_units_get(struct http_req *req, struct http_resp *resp);
