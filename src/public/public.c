@@ -210,6 +210,26 @@ check_person(const struct public_input *in, char *phone, struct kh_err *err)
 	return 0;
 }
 
+int
+public_check_identity(struct db *db, const struct public_input *in,
+    struct kh_err *err)
+{
+	char phone[16], *name = NULL;
+	int rc;
+
+	rc = public_unit_check(db, in->unit_id, err);
+	if (rc == 0)
+		rc = clean_name(in->full_name, &name, err);
+	if (rc == 0)
+		rc = check_person(in, phone, err);
+	if (rc == 0 && !in->consent)
+		rc = kh_fail_field(err, KH_E_INVALID, "consent", N_("Your consent"
+		    " to the processing of your data is needed to send the form."),
+		    NULL);
+	free(name);
+	return rc;
+}
+
 /* Answers only for indicators of the set that apply to the group, that a
  * person enters (points, yes/no), once each, within their maximum. */
 static int

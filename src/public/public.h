@@ -90,6 +90,11 @@ struct public_input {
 	const char *client_ip;		/* hashed with a key, never stored */
 };
 
+/* The checks of public_submit on the identity part (unit, person, consent),
+ * without answers and without storing anything: the form's second step. */
+int public_check_identity(struct db *db, const struct public_input *in,
+    struct kh_err *err);
+
 /* Store a pending submission; code receives the receipt code. */
 int public_submit(struct db *db, const struct public_input *in,
     char code[PUBLIC_CODE_LEN + 1], struct kh_err *err);

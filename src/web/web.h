@@ -81,6 +81,13 @@ void page_select(struct http_req *req, struct buf *b, const char *id,
 
 /* A hidden CSRF field for forms. */
 void page_csrf_field(struct http_req *req, struct buf *b);
+/*
+ * The CSRF token of forms shown before a session exists (the login form, the
+ * public pages): a double-submit cookie, kept while it is valid so that two
+ * open tabs both work. app.c checks it on POST /login and on the public
+ * forms sent without a session.
+ */
+const char *page_presession_csrf(struct http_req *req, struct http_resp *resp);
 /* An error box with a translated message (and the field named). */
 void page_error_box(struct http_req *req, struct buf *b,
     const struct kh_err *err);
@@ -122,6 +129,14 @@ int page_users_list(struct http_req *req, struct http_resp *resp);
 int page_users_create(struct http_req *req, struct http_resp *resp);
 int page_users_password(struct http_req *req, struct http_resp *resp);
 int page_audit(struct http_req *req, struct http_resp *resp);
+
+/* The public learning-citizen self-assessment and its queue (page_public.c). */
+int page_public_citizen(struct http_req *req, struct http_resp *resp);
+int page_public_citizen_post(struct http_req *req, struct http_resp *resp);
+int page_public_status(struct http_req *req, struct http_resp *resp);
+int page_public_queue(struct http_req *req, struct http_resp *resp);
+int page_public_accept(struct http_req *req, struct http_resp *resp);
+int page_public_reject(struct http_req *req, struct http_resp *resp);
 
 int api_me(struct http_req *req, struct http_resp *resp);
 int api_units_search(struct http_req *req, struct http_resp *resp);
