@@ -668,8 +668,19 @@ page_public_status(struct http_req *req, struct http_resp *resp)
 	bool fresh = http_query(req, "new") != NULL;
 	int rc = 0;
 
-	if (code != NULL && code[0] != '\0')
+	if (code != NULL && code[0] != '\0') {
 		rc = public_status(w->db, code, &st, &err);
+		if (rc == 0) {
+			/* Shown as stored: capitals, without what was typed around. */
+			char *c = arena_strdup(&req->arena, code), *o = c;
+
+			for (const char *p = code; *p != '\0'; p++)
+				if (*p != ' ' && *p != '-')
+					*o++ = (char)toupper((unsigned char)*p);
+			*o = '\0';
+			code = c;
+		}
+	}
 	public_begin(req, resp, fresh && rc == 0 ? 4 : 0);
 	if (code != NULL && code[0] != '\0' && rc == 0) {
 		html_raw(b, "<section class=\"card receipt\" id=\"receipt\">");
