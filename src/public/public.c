@@ -840,11 +840,14 @@ load_pending(struct db *db, const struct actor *a, int64_t id,
 	int rc;
 
 	rc = public_get(db, a, id, s, err);
-	if (rc == 0)
-		rc = auth_can_write(db, a, s->unit_id, err);
+	if (rc != 0)
+		return rc;
+	rc = auth_can_write(db, a, s->unit_id, err);
 	if (rc == 0 && strcmp(s->state, PUBLIC_PENDING) != 0)
 		rc = kh_fail(err, KH_E_CONFLICT, N_("This form was already"
 		    " decided; reload the page."), NULL);
+	if (rc != 0)
+		public_submission_cleanup(s);
 	return rc;
 }
 
