@@ -37,8 +37,8 @@ public_notice(const char *lang, const char *commune_name)
 	    " if you give them, your subject group and your answers. Ethnicity"
 	    " and religion are not collected. Nothing about you is published."
 	    " Retention: for as long as the movement's records of the year are"
-	    " kept, at most 5 years, then deleted; a rejected submission is"
-	    " deleted after 1 year. Your rights: to be informed, to see, correct"
+	    " kept, at most 5 years, then deleted; a form that is not"
+	    " accepted is deleted after 1 year. Your rights: to be informed, to see, correct"
 	    " or delete your data, to withdraw this consent at any time (at the"
 	    " association or the commune's people's committee) and to complain."
 	    " Withdrawing does not affect processing done before it."));
@@ -355,6 +355,31 @@ rate_limits(struct db *db, const char *hash, int64_t unit_id,
 	return rc;
 }
 
+/* The retention the notice promises: a form not accepted within a year
+ * (rejected, or never decided) is deleted. Accepted forms stay with the
+ * movement's records of their year. */
+static int
+purge(struct db *db, const struct actor *sys, struct kh_err *err)
+{
+	char year_ago[STAMP_LEN];
+	int64_t n = 0;
+	json_t *before;
+	int rc;
+
+	stamp_after(-366L * 24 * 3600, year_ago);
+	rc = db_exec_args(db, "DELETE FROM public_submissions WHERE state <> $1"
+	    " AND COALESCE(decided_at, created_at) < $2",
+	    DB_ARGS(DB_TEXT(PUBLIC_ACCEPTED), DB_TEXT(year_ago)), &n, err);
+	if (rc != 0 || n == 0)
+		return rc;
+	before = json_pack("{s:I, s:s}", "deleted", (json_int_t)n,
+	    "older_than", year_ago);
+	rc = audit_record(db, sys, 0, "purge", "public_submission", "", before,
+	    NULL, err);
+	json_decref(before);
+	return rc;
+}
+
 static void
 new_code(char code[PUBLIC_CODE_LEN + 1])
 {
@@ -445,6 +470,8 @@ public_submit(struct db *db, const struct public_input *in,
 	if (rc != 0)
 		goto out;
 	rc = client_hash(db, in->client_ip, hash, err);
+	if (rc == 0)
+		rc = purge(db, &sys, err);
 	if (rc == 0)
 		rc = rate_limits(db, hash, in->unit_id, err);
 	/* 31^10 codes: a clash is unlikely, but never reuse one. */

@@ -506,3 +506,44 @@ BOTH(public, reject_and_queue)
 	cr_assert_eq(public_queue(db, &w.viewer_c, w.commune, 0, &l, &err),
 	    KH_E_FORBIDDEN);
 }
+
+BOTH(public, retention)
+{
+	struct world w;
+	struct public_input in;
+	struct kh_err err = KH_ERR_INIT;
+	char c1[PUBLIC_CODE_LEN + 1], c2[PUBLIC_CODE_LEN + 1];
+	char c3[PUBLIC_CODE_LEN + 1], c4[PUBLIC_CODE_LEN + 1];
+	int64_t reg, n;
+
+	world_init(&w, db);
+	input(&w, &in, "10.4.4.4");
+	cr_assert_eq(submit(&w, &in, c1, &err), 0);
+	in.id_number = NULL;
+	cr_assert_eq(submit(&w, &in, c2, &err), 0);
+	cr_assert_eq(submit(&w, &in, c3, &err), 0);
+	cr_assert_eq(public_accept(db, &w.off_v1, sub_id(&w, c1), &reg, &err), 0);
+	cr_assert_eq(public_reject(db, &w.off_v1, sub_id(&w, c2), "Trùng", &err),
+	    0);
+	/* Two years pass for all three. */
+	cr_assert(db_exec_args(db, "UPDATE public_submissions SET created_at ="
+	    " '2023-01-02T00:00:00Z', decided_at = CASE WHEN decided_at IS NULL"
+	    " THEN NULL ELSE '2023-01-03T00:00:00Z' END", DB_NOARGS, NULL,
+	    &err) == 0);
+	input(&w, &in, "10.4.4.5");
+	in.id_number = NULL;
+	cr_assert_eq(submit(&w, &in, c4, &err), 0);
+	/* The accepted form stays; the rejected and the never decided go. */
+	cr_assert(db_query_int(db, "SELECT count(*) FROM public_submissions",
+	    DB_NOARGS, &n, &err) == 0);
+	cr_assert_eq(n, 2);
+	cr_assert_eq(public_status(db, c1, &(struct public_status){0}, &err), 0);
+	cr_assert_eq(public_status(db, c2, &(struct public_status){0}, &err),
+	    KH_E_NOT_FOUND);
+	cr_assert_eq(public_status(db, c3, &(struct public_status){0}, &err),
+	    KH_E_NOT_FOUND);
+	cr_assert(db_query_int(db, "SELECT count(*) FROM audit_log WHERE"
+	    " action = 'purge' AND entity = 'public_submission'", DB_NOARGS, &n,
+	    &err) == 0);
+	cr_assert_eq(n, 1);
+}
