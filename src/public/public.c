@@ -788,35 +788,58 @@ public_score(struct db *db, const struct actor *a,
 }
 
 /* The person the submission is about: by CCCD anywhere, else by name and
- * birth date in the unit; 0 when none is recorded. */
+ * birth date in the unit; 0 when none is recorded. A CCCD recorded for
+ * another name, or for a person outside the officer's scope, is a conflict
+ * for the officer to settle, never a silent match. */
 static int
-match_person(struct db *db, const struct public_submission *s, int64_t *id,
-    struct kh_err *err)
+match_person(struct db *db, const struct actor *a,
+    const struct public_submission *s, int64_t *id, struct kh_err *err)
 {
 	char *key, *spaced;
 	int rc;
 
 	*id = 0;
-	if (s->id_number != NULL && s->id_number[0] != '\0') {
-		rc = db_query_int(db, "SELECT id FROM people WHERE id_number = $1",
-		    DB_ARGS(DB_TEXT(s->id_number)), id, err);
-		if (rc != KH_E_NOT_FOUND)
-			return rc;
-		kh_err_clear(err);
-	}
 	key = vn_search_key(s->full_name);
 	spaced = xasprintf(" %s", key);
+	if (s->id_number != NULL && s->id_number[0] != '\0') {
+		struct db_stmt *st = NULL;
+
+		rc = db_prepare(db, "SELECT id, unit_id, name_key, full_name"
+		    " FROM people WHERE id_number = $1",
+		    DB_ARGS(DB_TEXT(s->id_number)), &st, err);
+		if (rc == 0 && (rc = db_step(st, err)) == 1) {
+			rc = 0;
+			/* The number is someone's already: it must be the same
+			 * person, in a unit the officer records data for. */
+			if (strcmp(db_col_text(st, 2), spaced) != 0)
+				rc = kh_fail_field(err, KH_E_CONFLICT, "id_number",
+				    N_("This CCCD number is recorded for another"
+				    " name (%s): check with the sender before"
+				    " accepting."), db_col_text(st, 3));
+			else if (auth_can_write(db, a, db_col_int(st, 1), err) != 0)
+				rc = kh_fail_field(err, KH_E_CONFLICT, "id_number",
+				    N_("This person is recorded in a unit outside"
+				    " your scope; reject the form or ask that"
+				    " unit."), NULL);
+			else
+				*id = db_col_int(st, 0);
+		}
+		db_finalize(st);
+		if (rc != 0 || *id > 0)
+			goto out;
+	}
 	rc = db_query_int(db, "SELECT id FROM people WHERE unit_id = $1"
 	    " AND name_key = $2 AND birth_date = $3 AND valid_to IS NULL"
 	    " ORDER BY id LIMIT 1", DB_ARGS(DB_INT(s->unit_id), DB_TEXT(spaced),
 	    DB_TEXT(s->birth_date)), id, err);
-	free(key);
-	free(spaced);
 	if (rc == KH_E_NOT_FOUND) {
 		kh_err_clear(err);
 		*id = 0;
 		rc = 0;
 	}
+out:
+	free(key);
+	free(spaced);
 	return rc;
 }
 
@@ -901,7 +924,7 @@ public_accept(struct db *db, const struct actor *a, int64_t id,
 		rc = db_begin(db, err);
 	if (rc != 0)
 		goto out;
-	rc = match_person(db, &s, &person, err);
+	rc = match_person(db, a, &s, &person, err);
 	if (rc == 0 && person == 0) {
 		struct person_input in;
 

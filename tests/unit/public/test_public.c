@@ -547,3 +547,48 @@ BOTH(public, retention)
 	    &err) == 0);
 	cr_assert_eq(n, 1);
 }
+
+BOTH(public, accept_refuses_a_borrowed_cccd)
+{
+	struct world w;
+	struct public_input in;
+	struct person_input pi;
+	struct kh_err err = KH_ERR_INIT;
+	char code[PUBLIC_CODE_LEN + 1];
+	int64_t reg = 0, pid, n;
+
+	world_init(&w, db);
+	/* The number belongs to someone else in the village. */
+	memset(&pi, 0, sizeof(pi));
+	pi.full_name = "Vũ Văn Bình";
+	pi.birth_date = "1960-02-02";
+	pi.sex = 'M';
+	pi.id_number = "031185000123";
+	cr_assert_eq(people_create(db, &w.off_v1, w.v1, &pi, &pid, &err), 0);
+	input(&w, &in, "10.5.5.5");
+	cr_assert_eq(submit(&w, &in, code, &err), 0);
+	cr_assert_eq(public_accept(db, &w.off_v1, sub_id(&w, code), &reg, &err),
+	    KH_E_CONFLICT);
+	cr_assert_str_eq(err.field, "id_number");
+	cr_assert_str_eq(err.arg, "Vũ Văn Bình");
+	/* Nothing was recorded: no registration, the form still waits. */
+	cr_assert(db_query_int(db, "SELECT count(*) FROM model_registrations",
+	    DB_NOARGS, &n, &err) == 0);
+	cr_assert_eq(n, 0);
+	cr_assert(db_query_int(db, "SELECT count(*) FROM public_submissions"
+	    " WHERE state = 'pending'", DB_NOARGS, &n, &err) == 0);
+	cr_assert_eq(n, 1);
+	/* The same person recorded in the neighbouring commune. */
+	memset(&pi, 0, sizeof(pi));
+	pi.full_name = "Nguyễn Thị Hoa";
+	pi.birth_date = "1985-04-12";
+	pi.sex = 'F';
+	pi.id_number = "031185000777";
+	cr_assert_eq(people_create(db, &w.off_other, w.other, &pi, &pid, &err), 0);
+	input(&w, &in, "10.5.5.6");
+	in.id_number = "031185000777";
+	cr_assert_eq(submit(&w, &in, code, &err), 0);
+	cr_assert_eq(public_accept(db, &w.off_v1, sub_id(&w, code), &reg, &err),
+	    KH_E_CONFLICT);
+	cr_assert_str_eq(err.field, "id_number");
+}
