@@ -12,8 +12,12 @@ static void
 menu_item(struct http_req *req, struct buf *b, const char *href,
     const char *label)
 {
+	/* The queue of online self-assessments lives under /units/ but has its
+	 * own entry: only that one is current there. */
+	bool queue = strstr(req->path, "/public-submissions") != NULL;
 	bool here = strcmp(req->path, href) == 0 ||
-	    (strcmp(href, "/") != 0 && strncmp(req->path, href, strlen(href)) == 0);
+	    (strcmp(href, "/") != 0 && strncmp(req->path, href, strlen(href)) == 0 &&
+	    (!queue || strstr(href, "/public-submissions") != NULL));
 
 	html_raw(b, "<li><a href=\"");
 	html_attr(b, href);
