@@ -198,7 +198,8 @@ before(struct http_req *req, struct http_resp *resp)
 		web_error(req, resp, &err);
 		return -1;
 	}
-	if (strcmp(req->path, "/login") == 0) {
+	if (strcmp(req->path, "/login") == 0 ||
+	    (!w->authed && starts_with(req->path, "/public/"))) {
 		/* Before a session exists: double-submit token in a cookie. */
 		sent = http_form(req, "_csrf");
 		if (sent != NULL && http_cookie(req, LOGIN_COOKIE) != NULL &&
@@ -324,6 +325,17 @@ web_router(void)
 	http_route(r, HTTP_GET, "/criteria/{code}/{version}", page_criteria_show);
 	http_route(r, HTTP_POST, "/criteria/{code}/{version}",
 	    page_criteria_new_version);
+	/* The public learning-citizen self-assessment (no account) and the
+	 * village board's queue of its forms. */
+	http_route(r, HTTP_GET, "/public/citizen", page_public_citizen);
+	http_route(r, HTTP_POST, "/public/citizen", page_public_citizen_post);
+	http_route(r, HTTP_GET, "/public/status", page_public_status);
+	http_route(r, HTTP_GET, "/units/{code}/public-submissions",
+	    page_public_queue);
+	http_route(r, HTTP_POST, "/units/{code}/public-submissions/{id}/accept",
+	    page_public_accept);
+	http_route(r, HTTP_POST, "/units/{code}/public-submissions/{id}/reject",
+	    page_public_reject);
 
 	http_route(r, HTTP_GET, "/api/v1/me", api_me);
 	http_route(r, HTTP_GET, "/api/v1/units", api_units_search);

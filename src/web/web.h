@@ -81,6 +81,13 @@ void page_select(struct http_req *req, struct buf *b, const char *id,
 
 /* A hidden CSRF field for forms. */
 void page_csrf_field(struct http_req *req, struct buf *b);
+/*
+ * The CSRF token of forms shown before a session exists (the login form, the
+ * public pages): a double-submit cookie, kept while it is valid so that two
+ * open tabs both work. app.c checks it on POST /login and on the public
+ * forms sent without a session.
+ */
+const char *page_presession_csrf(struct http_req *req, struct http_resp *resp);
 /* An error box with a translated message (and the field named). */
 void page_error_box(struct http_req *req, struct buf *b,
     const struct kh_err *err);
@@ -144,6 +151,13 @@ int page_send_file(struct http_req *req, struct http_resp *resp,
     const char *path, const char *content_type, const char *filename);
 /* Lower-case ASCII letters and digits of s, other runs as one '-'. */
 void page_ascii_slug(char *out, size_t outsz, const char *s);
+/* The public learning-citizen self-assessment and its queue (page_public.c). */
+int page_public_citizen(struct http_req *req, struct http_resp *resp);
+int page_public_citizen_post(struct http_req *req, struct http_resp *resp);
+int page_public_status(struct http_req *req, struct http_resp *resp);
+int page_public_queue(struct http_req *req, struct http_resp *resp);
+int page_public_accept(struct http_req *req, struct http_resp *resp);
+int page_public_reject(struct http_req *req, struct http_resp *resp);
 
 int api_me(struct http_req *req, struct http_resp *resp);
 int api_units_search(struct http_req *req, struct http_resp *resp);
