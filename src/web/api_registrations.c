@@ -127,7 +127,7 @@ api_registrations_list(struct http_req *req, struct http_resp *resp)
 		q.model = NULL;
 	if (rc == 0 && q.model != NULL && !models_model_valid(q.model))
 		rc = kh_fail_field(&err, KH_E_INVALID, "model", N_("%s is not a"
-		    " learning model."), q.model);
+		    " known learning model."), q.model);
 	q.state = http_query(req, "state");
 	if (q.state != NULL && q.state[0] == '\0')
 		q.state = NULL;
