@@ -52,6 +52,10 @@ page_begin(struct http_req *req, struct http_resp *resp, const char *title)
 		html_raw(b, "\"><ul>");
 		menu_item(req, b, "/", N_("Home"));
 		menu_item(req, b, "/units", N_("Units"));
+		/* Learning models: the registrations of the user's own unit. */
+		menu_item(req, b, arena_printf(&req->arena,
+		    "/units/%s/registrations", w->actor.unit_code),
+		    N_("Learning models"));
 		if (w->actor.role >= ROLE_MANAGER) {
 			menu_item(req, b, "/users", N_("Accounts"));
 			menu_item(req, b, "/audit", N_("Audit log"));
