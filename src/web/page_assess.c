@@ -513,8 +513,9 @@ static void
 assess_form(struct http_req *req, struct buf *b, const struct reg_view *v,
     bool verify, bool resent, const struct kh_err *err)
 {
-	const struct model_assessment *prev = verify ?
-	    (v->has_self ? &v->self : NULL) : (v->has_self ? &v->self : NULL);
+	/* Both forms start from the self-assessment: the verifier sees what
+	 * was claimed, a returned registration what was entered before. */
+	const struct model_assessment *prev = v->has_self ? &v->self : NULL;
 	char *action = xasprintf("/registrations/%lld/%s", (long long)v->reg.id,
 	    verify ? "verify" : "self-assess");
 	size_t i;
@@ -655,7 +656,26 @@ facts(struct http_req *req, struct buf *b, const struct reg_view *v)
 		html_raw(b, ")</span>");
 		unverified_badge(req, b);
 	}
-	html_raw(b, "</dd></div><div><dt>");
+	html_raw(b, "</dd></div>");
+	if (v->set.min_total_x100 >= 0) {
+		html_raw(b, "<div><dt>");
+		html_text(b, tr(req, N_("Pass mark")));
+		html_raw(b, "</dt><dd>");
+		points(b, v->set.min_total_x100);
+		if (!v->set.min_total_verified)
+			unverified_badge(req, b);
+		html_raw(b, "</dd></div>");
+	}
+	if (v->set.min_ratio_per_criterion_bp >= 0) {
+		html_raw(b, "<div><dt>");
+		html_text(b, tr(req, N_("Least share of each criterion")));
+		buf_printf(b, "</dt><dd>%g %%", (double)v->set.min_ratio_per_criterion_bp /
+		    100.0);
+		if (!v->set.min_ratio_per_criterion_verified)
+			unverified_badge(req, b);
+		html_raw(b, "</dd></div>");
+	}
+	html_raw(b, "<div><dt>");
 	html_text(b, tr(req, N_("Registered on")));
 	html_raw(b, "</dt><dd>");
 	page_date(b, r->registered_on);

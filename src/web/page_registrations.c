@@ -929,8 +929,8 @@ registrations_print(struct http_req *req, struct http_resp *resp, bool pdf)
 		const char *hdr[] = {
 			hdr_c[0], hdr_c[1], hdr_c[3], hdr_c[4], hdr_c[5],
 		};
-		static const double w_c[] = {0.6, 3.2, 1.0, 2.4, 1.4, 1.6};
-		static const double w_o[] = {0.6, 3.8, 2.6, 1.5, 1.7};
+		static const double w_c[] = {0.9, 3.0, 1.0, 2.3, 1.5, 1.4};
+		static const double w_o[] = {0.9, 3.6, 2.5, 1.6, 1.5};
 		const char *authority[] = {
 			i18n_tr(vi, N_("On behalf of the executive committee")),
 			i18n_tr(vi, N_("Chairperson")), NULL,
