@@ -9,6 +9,7 @@
 #include "web/web.h"
 #include "core/date.h"
 #include "core/i18n.h"
+#include "core/vntext.h"
 #include "io/doc.h"
 #include "models/models.h"
 #include "people/people.h"
@@ -87,9 +88,14 @@ query_state(struct http_req *req)
 
 /* ?model=&year=&state= of the list, for links that keep the filters. */
 static void
-filter_qs(struct buf *b, const char *model, int year, const char *state)
+filter_qs(struct buf *b, const char *model, int year, const char *state,
+    const char *q)
 {
 	buf_printf(b, "year=%d", year);
+	if (q != NULL && q[0] != '\0') {
+		html_raw(b, "&amp;q=");
+		html_url(b, q);
+	}
 	if (model != NULL) {
 		html_raw(b, "&amp;model=");
 		html_url(b, model);
@@ -405,6 +411,120 @@ outcome_table(struct http_req *req, struct buf *b,
 	html_raw(b, "</tbody></table></div></section>");
 }
 
+/*
+ * The registrations of a filter in Vietnamese order: by unit, then by the
+ * subject's name (people by given name first, as vn_name_sort_key does;
+ * clans and units by their names), keeping those whose name matches the
+ * search key of q (no diacritics needed). The domain lists by unit and
+ * number, so the rows are read whole and sorted here; *complete is false
+ * when more than PRINT_MAX matched and only the first were read.
+ */
+struct keyed {
+	struct model_registration r;
+	unsigned char *uk, *sk;
+	size_t ul, sl;
+};
+
+static int
+key_cmp(const unsigned char *a, size_t al, const unsigned char *b, size_t bl)
+{
+	int c = memcmp(a, b, al < bl ? al : bl);
+
+	return c != 0 ? c : al < bl ? -1 : al > bl;
+}
+
+static int
+keyed_cmp(const void *pa, const void *pb)
+{
+	const struct keyed *a = pa, *b = pb;
+	int c = key_cmp(a->uk, a->ul, b->uk, b->ul);
+
+	if (c == 0)
+		c = key_cmp(a->sk, a->sl, b->sk, b->sl);
+	return c != 0 ? c : a->r.id < b->r.id ? -1 : a->r.id > b->r.id;
+}
+
+static int
+load_sorted(struct http_req *req, const struct unit *u, const char *model,
+    int year, const char *state, const char *q, bool skip_withdrawn,
+    struct model_reg_list *out, bool *complete, struct kh_err *err)
+{
+	struct web_req *w = web(req);
+	struct model_reg_list page;
+	struct model_query mq;
+	struct keyed *k = NULL;
+	char *qkey = q != NULL && q[0] != '\0' ? vn_search_key(q) : NULL;
+	size_t n = 0, cap = 0, i;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	memset(&mq, 0, sizeof(mq));
+	*complete = true;
+	mq.unit_id = u->id;
+	mq.model = model;
+	mq.year = year;
+	mq.state = state;
+	mq.limit = 1000;
+	for (;;) {
+		memset(&page, 0, sizeof(page));
+		rc = models_list(w->db, &w->actor, &mq, &page, err);
+		if (rc != 0)
+			break;
+		for (i = 0; i < page.n; i++) {
+			struct model_registration *r = &page.items[i];
+			char *key = NULL;
+			bool keep = !(skip_withdrawn &&
+			    strcmp(r->state, REG_WITHDRAWN) == 0) && n < PRINT_MAX;
+
+			if (keep && qkey != NULL && qkey[0] != '\0') {
+				key = vn_search_key(r->subject_name);
+				keep = vn_key_matches(key, qkey);
+				free(key);
+			}
+			if (!keep) {
+				if (n >= PRINT_MAX)
+					*complete = false;
+				model_registration_cleanup(r);
+				continue;
+			}
+			if (n == cap) {
+				cap = cap ? cap * 2 : 64;
+				k = xrealloc(k, cap * sizeof(*k));
+			}
+			k[n].r = *r;
+			k[n].uk = vn_text_sort_key(r->unit_name, &k[n].ul);
+			k[n].sk = strcmp(r->subject_kind, "person") == 0 ||
+			    strcmp(r->subject_kind, "household") == 0 ?
+			    vn_name_sort_key(r->subject_name, &k[n].sl) :
+			    vn_text_sort_key(r->subject_name, &k[n].sl);
+			if (k[n].uk == NULL)
+				k[n].ul = 0;
+			if (k[n].sk == NULL)
+				k[n].sl = 0;
+			n++;
+		}
+		free(page.items);
+		if (page.n < (size_t)mq.limit || !*complete)
+			break;
+		mq.offset += mq.limit;
+	}
+	if (n > 1)
+		qsort(k, n, sizeof(*k), keyed_cmp);
+	out->items = n > 0 ? xcalloc(n, sizeof(*out->items)) : NULL;
+	for (i = 0; i < n; i++) {
+		out->items[i] = k[i].r;
+		free(k[i].uk);
+		free(k[i].sk);
+	}
+	out->n = out->cap = n;
+	out->total = (int64_t)n;
+	if (rc != 0)
+		model_reg_list_cleanup(out);
+	free(k);
+	free(qkey);
+	return rc;
+}
+
 static void
 render_list(struct http_req *req, struct http_resp *resp, const struct unit *u,
     const struct reg_outcome *outcome, size_t n_outcome,
@@ -416,14 +536,14 @@ render_list(struct http_req *req, struct http_resp *resp, const struct unit *u,
 	struct model_query q;
 	struct buf *b = &resp->body;
 	const char *model = query_model(req), *state = query_state(req);
-	const char *ps = http_query(req, "page");
+	const char *ps = http_query(req, "page"), *search = http_query(req, "q");
 	const char *mvals[N_MODELS + 1], *mtexts[N_MODELS + 1];
 	const char *svals[N_STATES + 1], *stexts[N_STATES + 1];
 	int year = query_year(req), page = ps != NULL ? atoi(ps) : 1;
 	int64_t counts[N_STATES];
 	char ys[8];
-	bool can_write;
-	size_t i;
+	bool can_write, complete;
+	size_t i, first, last;
 
 	if (page < 1)
 		page = 1;
@@ -442,17 +562,15 @@ render_list(struct http_req *req, struct http_resp *resp, const struct unit *u,
 		counts[i] = l.total;
 		model_reg_list_cleanup(&l);
 	}
-	memset(&q, 0, sizeof(q));
-	q.unit_id = u->id;
-	q.model = model;
-	q.year = year;
-	q.state = state;
-	q.limit = PAGE_SIZE;
-	q.offset = (page - 1) * PAGE_SIZE;
-	if (models_list(w->db, &w->actor, &q, &l, &err) != 0) {
+	if (load_sorted(req, u, model, year, state, search, false, &l, &complete,
+	    &err) != 0) {
 		web_error(req, resp, &err);
 		return;
 	}
+	first = (size_t)(page - 1) * PAGE_SIZE;
+	if (first > l.n)
+		first = l.n;
+	last = first + PAGE_SIZE < l.n ? first + PAGE_SIZE : l.n;
 	can_write = w->actor.role >= ROLE_OFFICER &&
 	    auth_can_write(w->db, &w->actor, u->id, &err) == 0;
 	page_begin(req, resp, tr(req, N_("Learning models")));
@@ -490,15 +608,23 @@ render_list(struct http_req *req, struct http_resp *resp, const struct unit *u,
 	    "type=\"number\" min=\"2000\" max=\"2100\" inputmode=\"numeric\"");
 	page_select(req, b, "f-state", "state", N_("State"), svals, stexts,
 	    N_STATES + 1, state != NULL ? state : "");
+	page_input(req, b, "f-q", "q", N_("Name (with or without diacritics)"),
+	    search, "type=\"search\" maxlength=\"120\"");
 	html_raw(b, "<button type=\"submit\">");
 	html_text(b, tr(req, N_("Filter")));
 	html_raw(b, "</button></form>");
 
+	if (!complete) {
+		html_raw(b, "<p class=\"notice\">");
+		buf_printf(b, tr(req, N_("Only the first %d registrations are listed:"
+		    " narrow the filters.")), PRINT_MAX);
+		html_raw(b, "</p>");
+	}
 	/* Counts per state. */
 	html_raw(b, "<dl class=\"facts\" id=\"reg-counts\">");
 	for (i = 0; i < N_STATES; i++) {
 		html_raw(b, "<div><dt><a href=\"?");
-		filter_qs(b, model, year, all_states[i]);
+		filter_qs(b, model, year, all_states[i], NULL);
 		html_raw(b, "\">");
 		html_text(b, models_state_label(all_states[i], w->lang));
 		html_raw(b, "</a></dt><dd data-state=\"");
@@ -542,7 +668,7 @@ render_list(struct http_req *req, struct http_resp *resp, const struct unit *u,
 	html_raw(b, "</th><th class=\"num\">");
 	html_text(b, tr(req, N_("Score")));
 	html_raw(b, "</th></tr></thead><tbody>");
-	for (i = 0; i < l.n; i++) {
+	for (i = first; i < last; i++) {
 		const struct model_registration *r = &l.items[i];
 		char t[32], m[32];
 
@@ -583,14 +709,14 @@ render_list(struct http_req *req, struct http_resp *resp, const struct unit *u,
 	html_raw(b, "</tbody></table></div><p class=\"pager\">");
 	if (page > 1) {
 		buf_printf(b, "<a href=\"?page=%d&amp;", page - 1);
-		filter_qs(b, model, year, state);
+		filter_qs(b, model, year, state, search);
 		html_raw(b, "\">‹ ");
 		html_text(b, tr(req, N_("Previous")));
 		html_raw(b, "</a> ");
 	}
 	if ((int64_t)page * PAGE_SIZE < l.total) {
 		buf_printf(b, "<a href=\"?page=%d&amp;", page + 1);
-		filter_qs(b, model, year, state);
+		filter_qs(b, model, year, state, search);
 		html_raw(b, "\">");
 		html_text(b, tr(req, N_("Next")));
 		html_raw(b, " ›</a>");
@@ -751,49 +877,6 @@ out:
 
 /* ---- The printed list ---- */
 
-/* The rows of a model's year, withdrawn ones left out. */
-static int
-print_rows(struct http_req *req, const struct unit *u, const char *model,
-    int year, struct model_reg_list *out, struct kh_err *err)
-{
-	struct web_req *w = web(req);
-	struct model_reg_list page;
-	struct model_query q;
-	int rc = 0;
-
-	memset(out, 0, sizeof(*out));
-	memset(&q, 0, sizeof(q));
-	q.unit_id = u->id;
-	q.model = model;
-	q.year = year;
-	q.limit = 1000;
-	while (rc == 0 && out->n < PRINT_MAX) {
-		memset(&page, 0, sizeof(page));
-		rc = models_list(w->db, &w->actor, &q, &page, err);
-		for (size_t i = 0; rc == 0 && i < page.n; i++) {
-			if (strcmp(page.items[i].state, REG_WITHDRAWN) == 0) {
-				model_registration_cleanup(&page.items[i]);
-				continue;
-			}
-			if (out->n == out->cap) {
-				out->cap = out->cap ? out->cap * 2 : 64;
-				out->items = xrealloc(out->items,
-				    out->cap * sizeof(*out->items));
-			}
-			out->items[out->n++] = page.items[i];
-		}
-		if (rc != 0) {
-			model_reg_list_cleanup(&page);
-			break;
-		}
-		free(page.items);
-		if (page.n < (size_t)q.limit)
-			break;
-		q.offset += q.limit;
-	}
-	return rc;
-}
-
 /* The list as the table of the printed document: cells point into arena. */
 static const char **
 print_cells(struct http_req *req, const struct model_reg_list *l,
@@ -880,7 +963,7 @@ registrations_print(struct http_req *req, struct http_resp *resp, bool pdf)
 	struct model_reg_list l;
 	const char *model = query_model(req);
 	const char *vi = "vi";
-	bool citizen, has_on;
+	bool citizen, has_on, complete;
 	char on[DATE_LEN], today[DATE_LEN], path[200], *title = NULL;
 	char *issuer = NULL, *supervisor = NULL, *place = NULL, *summary = NULL;
 	char *recipient = NULL, *fname = NULL;
@@ -899,7 +982,8 @@ registrations_print(struct http_req *req, struct http_resp *resp, bool pdf)
 		web_error(req, resp, &err);
 		goto out;
 	}
-	if (print_rows(req, &u, model, year, &l, &err) != 0) {
+	if (load_sorted(req, &u, model, year, NULL, NULL, true, &l, &complete,
+	    &err) != 0) {
 		web_error(req, resp, &err);
 		goto out;
 	}

@@ -89,6 +89,17 @@ for (const backend of backends()) {
       const list = await off.get(`/units/11383/registrations?year=${YEAR}&model=family`);
       assert.match(list.text, /id="reg-total">\(4\)/);
       assert.match(list.text, /<dd data-state="registered">4<\/dd>/);
+      // In Vietnamese order (given name first) and found without diacritics.
+      const names = [...list.text.matchAll(/<td><a href="\/registrations\/\d+">([^<]+)<\/a>/g)].map((m) => m[1]);
+      assert.equal(names.length, 4);
+      const coll = new Intl.Collator('vi');
+      const given = names.map((n) => n.split(' ').pop());
+      for (let i = 1; i < given.length; i++) {
+        assert.ok(coll.compare(given[i - 1], given[i]) <= 0, `${names[i - 1]} then ${names[i]}`);
+      }
+      const found = await off.get(`/units/11383/registrations?year=${YEAR}&model=family&q=${encodeURIComponent(plain(names[2]).toLowerCase())}`);
+      assert.match(found.text, new RegExp(`>${names[2]}</a>`));
+      assert.doesNotMatch(found.text, /id="reg-total">\(0\)/);
     });
 
     await t.test('a clan with member households is created and registered', async () => {
