@@ -365,6 +365,20 @@ unit_form(struct http_req *req, struct buf *b, const struct unit *u,
 	page_form_end(req, b, N_("Register the ticked units"));
 }
 
+/* The commune itself, for the commune-level learning community (TT
+ * 25/2023): registered by the commune, assessed by levels. */
+static void
+commune_form(struct http_req *req, struct buf *b, const struct unit *u,
+    int year)
+{
+	register_begin(req, b, u, MODEL_COMMUNE_COMMUNITY,
+	    N_("Register the commune as a learning community"), year);
+	html_raw(b, "<div class=\"picks\">");
+	pick_row(b, "unit", u->id, u->name, NULL);
+	html_raw(b, "</div>");
+	page_form_end(req, b, N_("Register the ticked units"));
+}
+
 /* One line of the outcome of a register form. */
 struct reg_outcome {
 	char *name;
@@ -733,6 +747,8 @@ render_list(struct http_req *req, struct http_resp *resp, const struct unit *u,
 		unit_form(req, b, u, MODEL_COMMUNITY, year);
 		citizen_form(req, b, u, year);
 		unit_form(req, b, u, MODEL_UNIT, year);
+		if (strcmp(u->kind, UNIT_COMMUNE) == 0)
+			commune_form(req, b, u, year);
 		html_raw(b, "</div>");
 	}
 	page_end(req, resp);

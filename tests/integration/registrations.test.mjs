@@ -145,6 +145,17 @@ for (const backend of backends()) {
       assert.match(reg.text, /<dt>Nhóm đối tượng<\/dt><dd>2<\/dd>/);
     });
 
+    await t.test('the commune registers itself as a learning community', async () => {
+      const page = await off.get(`/units/11383/registrations?year=${YEAR}`);
+      const unit = page.text.match(/id="reg-commune_community"[^]*?name="unit" value="(\d+)"/)[1];
+      const res = await off.post('/units/11383/registrations',
+        { model: 'commune_community', year: YEAR, unit });
+      assert.match(res.text, /id="reg-ok">1</);
+      const reg = await off.get(`/registrations/${regIds(res.text)[0]}`);
+      assert.equal(reg.status, 200);
+      assert.match(reg.text, /id="self-form"/);
+    });
+
     await t.test('the self-assessment shows its hand-computed total', async () => {
       const id = ids.families[0];
       let page = await off.get(`/registrations/${id}`);
