@@ -208,9 +208,17 @@ ratio_text(struct http_req *req, struct buf *b, int64_t num, int64_t den,
 	buf_printf(b, "<strong>%lld/%lld</strong> ", (long long)num,
 	    (long long)den);
 	html_text(b, tr(req, models_source_msgid(source)));
-	if (den > 0)
-		buf_printf(b, " = %.1f %%", (double)num * 100.0 / (double)den);
-	else {
+	if (den > 0) {
+		/* Tenths of a percent, with the decimal comma in Vietnamese. */
+		int64_t t = (num * 1000 + den / 2) / den;
+
+		if (t % 10 == 0)
+			buf_printf(b, " = %lld %%", (long long)(t / 10));
+		else
+			buf_printf(b, " = %lld%c%lld %%", (long long)(t / 10),
+			    strcmp(web(req)->lang, "en") == 0 ? '.' : ',',
+			    (long long)(t % 10));
+	} else {
 		html_raw(b, " — ");
 		html_text(b, tr(req, N_("nothing to count yet")));
 	}

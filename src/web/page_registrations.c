@@ -615,15 +615,19 @@ render_list(struct http_req *req, struct http_resp *resp, const struct unit *u,
 	snprintf(ys, sizeof(ys), "%d", year);
 	html_raw(b, "<form class=\"filters\" method=\"get\" action=\"/units/");
 	html_url(b, u->code);
-	html_raw(b, "/registrations\">");
+	html_raw(b, "/registrations\"><div>");
 	page_select(req, b, "f-model", "model", N_("Model"), mvals, mtexts,
 	    N_MODELS + 1, model != NULL ? model : "");
+	html_raw(b, "</div><div>");
 	page_input(req, b, "f-year", "year", N_("Year"), ys,
 	    "type=\"number\" min=\"2000\" max=\"2100\" inputmode=\"numeric\"");
+	html_raw(b, "</div><div>");
 	page_select(req, b, "f-state", "state", N_("State"), svals, stexts,
 	    N_STATES + 1, state != NULL ? state : "");
+	html_raw(b, "</div><div>");
 	page_input(req, b, "f-q", "q", N_("Name (with or without diacritics)"),
 	    search, "type=\"search\" maxlength=\"120\"");
+	html_raw(b, "</div>");
 	html_raw(b, "<button type=\"submit\">");
 	html_text(b, tr(req, N_("Filter")));
 	html_raw(b, "</button></form>");
@@ -649,26 +653,26 @@ render_list(struct http_req *req, struct http_resp *resp, const struct unit *u,
 	}
 	html_raw(b, "</dl>");
 
-	/* Print. */
-	html_raw(b, "<p class=\"print\">");
+	/* Print: the list of each model as a document and as a sheet. */
+	html_raw(b, "<details class=\"print\"><summary>");
 	html_text(b, tr(req, N_("Print the registration list")));
-	html_raw(b, ":");
+	html_raw(b, "</summary><ul>");
 	for (i = 0; i < N_MODELS; i++) {
 		if (model != NULL && strcmp(model, all_models[i]) != 0)
 			continue;
-		html_raw(b, " <a href=\"/units/");
+		html_raw(b, "<li>");
+		html_text(b, models_model_label(all_models[i], w->lang));
+		html_raw(b, ": <a href=\"/units/");
 		html_url(b, u->code);
 		html_raw(b, "/registrations.pdf?model=");
 		html_url(b, all_models[i]);
-		buf_printf(b, "&amp;year=%d\">", year);
-		html_text(b, models_model_label(all_models[i], w->lang));
-		html_raw(b, " (PDF)</a> · <a href=\"/units/");
+		buf_printf(b, "&amp;year=%d\">PDF</a> · <a href=\"/units/", year);
 		html_url(b, u->code);
 		html_raw(b, "/registrations.xlsx?model=");
 		html_url(b, all_models[i]);
-		buf_printf(b, "&amp;year=%d\">.xlsx</a>", year);
+		buf_printf(b, "&amp;year=%d\">Excel (.xlsx)</a></li>", year);
 	}
-	html_raw(b, "</p>");
+	html_raw(b, "</ul></details>");
 
 	/* The list. */
 	html_raw(b, "<div class=\"table-wrap\"><table id=\"registrations\"><thead><tr><th>");
