@@ -336,6 +336,31 @@ web_router(void)
 	    page_public_accept);
 	http_route(r, HTTP_POST, "/units/{code}/public-submissions/{id}/reject",
 	    page_public_reject);
+	/* Learning models: registrations, assessments, clans. */
+	http_route(r, HTTP_GET, "/units/{code}/registrations", page_registrations_list);
+	http_route(r, HTTP_POST, "/units/{code}/registrations",
+	    page_registrations_create);
+	http_route(r, HTTP_GET, "/units/{code}/registrations.pdf",
+	    page_registrations_pdf);
+	http_route(r, HTTP_GET, "/units/{code}/registrations.xlsx",
+	    page_registrations_xlsx);
+	http_route(r, HTTP_GET, "/registrations/{id}", page_registration_show);
+	http_route(r, HTTP_POST, "/registrations/{id}/self-assess",
+	    page_registration_self_assess);
+	http_route(r, HTTP_POST, "/registrations/{id}/verify",
+	    page_registration_verify);
+	http_route(r, HTTP_POST, "/registrations/{id}/evidence",
+	    page_registration_evidence_add);
+	http_route(r, HTTP_GET, "/registrations/{id}/evidence/{eid}",
+	    page_registration_evidence_get);
+	http_route(r, HTTP_POST, "/registrations/{id}/{action}",
+	    page_registration_action);
+	http_route(r, HTTP_GET, "/units/{code}/clans", page_clans_list);
+	http_route(r, HTTP_POST, "/units/{code}/clans", page_clans_create);
+	http_route(r, HTTP_GET, "/clans/{id}", page_clan_show);
+	http_route(r, HTTP_POST, "/clans/{id}/members", page_clan_members);
+	http_route(r, HTTP_GET, "/api/v1/registrations", api_registrations_list);
+	http_route(r, HTTP_GET, "/api/v1/registrations/{id}", api_registrations_get);
 
 	http_route(r, HTTP_GET, "/api/v1/me", api_me);
 	http_route(r, HTTP_GET, "/api/v1/units", api_units_search);

@@ -84,6 +84,9 @@ page_begin(struct http_req *req, struct http_resp *resp, const char *title)
 
 		menu_add(&m, "/", N_("Home"));
 		menu_add(&m, "/units", N_("Units"));
+		/* Learning models: the registrations of the user's own unit. */
+		menu_add(&m, arena_printf(&req->arena, "/units/%s/registrations",
+		    w->actor.unit_code), N_("Learning models"));
 		/* Recognition decisions of the user's own unit; criteria sets. */
 		menu_add(&m, arena_printf(&req->arena, "/units/%s/decisions",
 		    w->actor.unit_code), N_("Recognition decisions"));

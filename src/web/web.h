@@ -158,6 +158,23 @@ int page_public_status(struct http_req *req, struct http_resp *resp);
 int page_public_queue(struct http_req *req, struct http_resp *resp);
 int page_public_accept(struct http_req *req, struct http_resp *resp);
 int page_public_reject(struct http_req *req, struct http_resp *resp);
+/* Learning models: registrations, assessments, clans. */
+int page_registrations_list(struct http_req *req, struct http_resp *resp);
+int page_registrations_create(struct http_req *req, struct http_resp *resp);
+int page_registrations_pdf(struct http_req *req, struct http_resp *resp);
+int page_registrations_xlsx(struct http_req *req, struct http_resp *resp);
+int page_registration_show(struct http_req *req, struct http_resp *resp);
+int page_registration_self_assess(struct http_req *req, struct http_resp *resp);
+int page_registration_verify(struct http_req *req, struct http_resp *resp);
+int page_registration_action(struct http_req *req, struct http_resp *resp);
+int page_registration_evidence_add(struct http_req *req, struct http_resp *resp);
+int page_registration_evidence_get(struct http_req *req, struct http_resp *resp);
+int page_clans_list(struct http_req *req, struct http_resp *resp);
+int page_clans_create(struct http_req *req, struct http_resp *resp);
+int page_clan_show(struct http_req *req, struct http_resp *resp);
+int page_clan_members(struct http_req *req, struct http_resp *resp);
+int api_registrations_list(struct http_req *req, struct http_resp *resp);
+int api_registrations_get(struct http_req *req, struct http_resp *resp);
 
 int api_me(struct http_req *req, struct http_resp *resp);
 int api_units_search(struct http_req *req, struct http_resp *resp);
