@@ -374,16 +374,37 @@ int models_register(struct db *db, const struct actor *a,
 int models_get(struct db *db, const struct actor *a, int64_t id,
     struct model_registration *out, struct kh_err *err);
 
+/* Orders of models_list. */
+#define MODELS_ORDER_CODE 0	/* by unit code, then registration number */
+#define MODELS_ORDER_NAME 1	/* Vietnamese order of unit, then subject name */
+
 struct model_query {
 	int64_t unit_id;	/* the subtree to list (0: the actor's scope) */
 	const char *model;	/* or NULL */
 	int year;		/* or 0 */
 	const char *state;	/* or NULL */
+	const char *q;		/* name search, or NULL/"" */
+	int order;		/* MODELS_ORDER_* */
 	int limit;		/* default 50, max 1000 */
 	int offset;
 };
 
-/* Registrations of a subtree, newest year first, then by unit and id. */
+/*
+ * Registrations of a subtree, newest year first; paging and total in SQL.
+ *
+ * q, with or without diacritics: every word of it must match the start of
+ * a word of the subject's name: a person's name (people.name_key), a
+ * household's head's name or the household's number, a clan's name and
+ * branch, a unit's name (units.search_key).
+ *
+ * MODELS_ORDER_CODE lists by unit code and registration number.
+ * MODELS_ORDER_NAME lists by unit in Vietnamese order (units.sort_key),
+ * then by the subject's name in Vietnamese order through the stored sort
+ * keys: people.sort_key (given name first) for a person and for a
+ * household's head, units.sort_key for a unit. Clans have no stored sort
+ * key: they come after the subjects that have one, by name in the
+ * database's text order. Ties by registration number.
+ */
 int models_list(struct db *db, const struct actor *a,
     const struct model_query *q, struct model_reg_list *out,
     struct kh_err *err);

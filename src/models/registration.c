@@ -361,47 +361,170 @@ models_get(struct db *db, const struct actor *a, int64_t id,
 	" AND ($3 IS NULL OR r.model = $3) AND ($4 = 0 OR r.year = $4)" \
 	" AND ($5 IS NULL OR r.state = $5)"
 
+/*
+ * The search key of a registration's subject other than a clan (clans have
+ * no stored key: their names are matched here, in C), with a leading space
+ * so that " word%" patterns find the start of each word.
+ */
+#define SQL_SUBJECT_KEY \
+	"(CASE r.subject_kind" \
+	" WHEN 'person' THEN (SELECT ' ' || kp.name_key FROM people kp" \
+	"   WHERE kp.id = r.subject_id)" \
+	" WHEN 'household' THEN (SELECT ' ' || lower(kh.code) || ' ' ||" \
+	"   COALESCE((SELECT hp.name_key FROM people hp WHERE" \
+	"   hp.household_id = kh.id AND hp.is_head = 1 ORDER BY hp.id LIMIT 1)," \
+	"   '') FROM households kh WHERE kh.id = r.subject_id)" \
+	" WHEN 'unit' THEN (SELECT ' ' || ku.search_key FROM units ku" \
+	"   WHERE ku.id = r.subject_id) END)"
+
+/* The stored Vietnamese sort key of the subject (NULL for a clan). */
+#define SQL_SUBJECT_SORT \
+	"(CASE r.subject_kind" \
+	" WHEN 'person' THEN (SELECT op.sort_key FROM people op" \
+	"   WHERE op.id = r.subject_id)" \
+	" WHEN 'household' THEN (SELECT oh.sort_key FROM people oh WHERE" \
+	"   oh.household_id = r.subject_id AND oh.is_head = 1 ORDER BY oh.id" \
+	"   LIMIT 1)" \
+	" WHEN 'unit' THEN (SELECT ou.sort_key FROM units ou" \
+	"   WHERE ou.id = r.subject_id) END)"
+
+/* The clans of the list's subtree whose name and branch match every word
+ * of qkey, as ",id,id,...," for a LIKE test in SQL. */
+static int
+clans_matching(struct db *db, const struct actor *a, int64_t unit_id,
+    const char *qkey, char **out, struct kh_err *err)
+{
+	struct db_stmt *st;
+	struct buf b = BUF_INIT;
+	int rc;
+
+	*out = NULL;
+	buf_putc(&b, ',');
+	rc = db_prepare(db, "SELECT c.id, c.name || ' ' || c.branch FROM clans c"
+	    " WHERE (($1 = 0 AND " AUTH_IN_SCOPE("c.unit_id", "$2") ")"
+	    "   OR ($1 <> 0 AND EXISTS (SELECT 1 FROM unit_tree t"
+	    "   WHERE t.ancestor_id = $1 AND t.descendant_id = c.unit_id)))",
+	    DB_ARGS(DB_INT(unit_id), DB_INT(a->unit_id)), &st, err);
+	if (rc != 0) {
+		buf_free(&b);
+		return rc;
+	}
+	while ((rc = db_step(st, err)) == 1) {
+		char *key = vn_search_key(db_col_text(st, 1));
+
+		if (vn_key_matches(key, qkey))
+			buf_printf(&b, "%lld,", (long long)db_col_int(st, 0));
+		free(key);
+	}
+	db_finalize(st);
+	if (rc < 0) {
+		buf_free(&b);
+		return rc;
+	}
+	*out = buf_steal(&b);
+	return 0;
+}
+
 int
 models_list(struct db *db, const struct actor *a, const struct model_query *q,
     struct model_reg_list *out, struct kh_err *err)
 {
-	static const char sql_count[] =
-	    "SELECT count(*) FROM model_registrations r" SQL_LIST_WHERE;
-	static const char sql_page[] = SQL_REG_COLS SQL_LIST_WHERE
-	    " ORDER BY r.year DESC, u.code, r.id LIMIT $6 OFFSET $7";
 	struct db_stmt *st;
+	struct db_arg *args = NULL;
+	struct buf where = BUF_INIT, sql = BUF_INIT;
+	char *qkey = NULL, *clans = NULL, *w, *save = NULL;
+	char **pats = NULL;
 	int limit = q->limit <= 0 ? 50 : q->limit > 1000 ? 1000 : q->limit;
-	int rc;
+	int nargs = 5, npats = 0, rc;
 
 	memset(out, 0, sizeof(*out));
 	rc = auth_need_role(a, ROLE_VIEWER, err);
 	if (rc == 0 && q->unit_id > 0)
 		rc = auth_can_read(db, a, q->unit_id, err);
-	if (rc == 0)
-		rc = db_query_int(db, sql_count, DB_ARGS(DB_INT(q->unit_id),
-		    DB_INT(a->unit_id), DB_TEXT(q->model), DB_INT(q->year),
-		    DB_TEXT(q->state)), &out->total, err);
-	if (rc == 0)
-		rc = db_prepare(db, sql_page, DB_ARGS(DB_INT(q->unit_id),
-		    DB_INT(a->unit_id), DB_TEXT(q->model), DB_INT(q->year),
-		    DB_TEXT(q->state), DB_INT(limit),
-		    DB_INT(q->offset > 0 ? q->offset : 0)), &st, err);
 	if (rc != 0)
 		return rc;
-	while ((rc = db_step(st, err)) == 1) {
-		if (out->n == out->cap) {
-			out->cap = out->cap ? out->cap * 2 : 32;
-			out->items = xrealloc(out->items,
-			    out->cap * sizeof(*out->items));
+	buf_puts(&where, SQL_LIST_WHERE);
+	if (q->q != NULL && q->q[0] != '\0') {
+		qkey = vn_search_key(q->q);
+		if (qkey[0] != '\0') {
+			char *words = xstrdup(qkey);
+
+			for (w = strtok_r(words, " ", &save); w != NULL;
+			    w = strtok_r(NULL, " ", &save)) {
+				pats = xrealloc(pats, (size_t)(npats + 1) *
+				    sizeof(*pats));
+				pats[npats++] = xasprintf("%% %s%%", w);
+			}
+			free(words);
+			if (q->model == NULL || strcmp(q->model, MODEL_CLAN) == 0)
+				rc = clans_matching(db, a, q->unit_id, qkey, &clans,
+				    err);
 		}
-		reg_from_row(st, &out->items[out->n++]);
 	}
-	db_finalize(st);
-	if (rc < 0) {
+	/* Arguments: $1..$5 of SQL_LIST_WHERE, then $6 the matching clans and
+	 * one pattern per word, then limit and offset. */
+	args = xcalloc((size_t)npats + 8, sizeof(*args));
+	args[0] = DB_INT(q->unit_id);
+	args[1] = DB_INT(a->unit_id);
+	args[2] = DB_TEXT(q->model);
+	args[3] = DB_INT(q->year);
+	args[4] = DB_TEXT(q->state);
+	if (npats > 0) {
+		args[nargs++] = DB_TEXT(clans != NULL ? clans : ",");
+		buf_puts(&where, " AND ((r.subject_kind = 'clan' AND $6 LIKE"
+		    " '%,' || CAST(r.subject_id AS TEXT) || ',%') OR"
+		    " (r.subject_kind <> 'clan'");
+		for (int i = 0; i < npats; i++) {
+			args[nargs++] = DB_TEXT(pats[i]);
+			buf_printf(&where, " AND " SQL_SUBJECT_KEY " LIKE $%d",
+			    nargs);
+		}
+		buf_puts(&where, "))");
+	}
+	if (rc == 0) {
+		buf_printf(&sql, "SELECT count(*) FROM model_registrations r%s",
+		    buf_str(&where));
+		rc = db_query_int(db, buf_str(&sql), args, nargs, &out->total,
+		    err);
+	}
+	buf_reset(&sql);
+	buf_printf(&sql, SQL_REG_COLS "%s ORDER BY r.year DESC, ",
+	    buf_str(&where));
+	if (q->order == MODELS_ORDER_NAME)
+		buf_puts(&sql, "(u.sort_key IS NULL), u.sort_key, u.name, u.id, "
+		    "(" SQL_SUBJECT_SORT " IS NULL), " SQL_SUBJECT_SORT ", "
+		    MODELS_SUBJECT_NAME ", r.id");
+	else
+		buf_puts(&sql, "u.code, r.id");
+	buf_printf(&sql, " LIMIT $%d OFFSET $%d", nargs + 1, nargs + 2);
+	args[nargs++] = DB_INT(limit);
+	args[nargs++] = DB_INT(q->offset > 0 ? q->offset : 0);
+	if (rc == 0)
+		rc = db_prepare(db, buf_str(&sql), args, nargs, &st, err);
+	if (rc == 0) {
+		while ((rc = db_step(st, err)) == 1) {
+			if (out->n == out->cap) {
+				out->cap = out->cap ? out->cap * 2 : 32;
+				out->items = xrealloc(out->items,
+				    out->cap * sizeof(*out->items));
+			}
+			reg_from_row(st, &out->items[out->n++]);
+		}
+		db_finalize(st);
+		if (rc > 0)
+			rc = 0;
+	}
+	if (rc != 0)
 		model_reg_list_cleanup(out);
-		return rc;
-	}
-	return 0;
+	for (int i = 0; i < npats; i++)
+		free(pats[i]);
+	free(pats);
+	free(args);
+	free(qkey);
+	free(clans);
+	buf_free(&where);
+	buf_free(&sql);
+	return rc;
 }
 
 void

@@ -133,6 +133,13 @@ api_registrations_list(struct http_req *req, struct http_resp *resp)
 		q.state = NULL;
 	s = http_query(req, "year");
 	q.year = s != NULL ? atoi(s) : 0;
+	q.q = http_query(req, "q");
+	s = http_query(req, "order");
+	if (s != NULL && strcmp(s, "name") == 0)
+		q.order = MODELS_ORDER_NAME;
+	else if (rc == 0 && s != NULL && s[0] != '\0' && strcmp(s, "code") != 0)
+		rc = kh_fail_field(&err, KH_E_INVALID, "order", N_("The order"
+		    " must be \"name\" or \"code\"."), NULL);
 	s = http_query(req, "limit");
 	q.limit = s != NULL ? atoi(s) : 50;
 	s = http_query(req, "offset");

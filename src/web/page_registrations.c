@@ -23,7 +23,6 @@
 
 #define PAGE_SIZE 50
 #define PICK_SIZE 50		/* subjects offered in one register form */
-#define PRINT_MAX 5000		/* rows of a printed list */
 
 static const char *const all_models[] = {
 	MODEL_FAMILY, MODEL_CLAN, MODEL_COMMUNITY, MODEL_CITIZEN, MODEL_UNIT,
@@ -426,116 +425,53 @@ outcome_table(struct http_req *req, struct buf *b,
 }
 
 /*
- * The registrations of a filter in Vietnamese order: by unit, then by the
- * subject's name (people by given name first, as vn_name_sort_key does;
- * clans and units by their names), keeping those whose name matches the
- * search key of q (no diacritics needed). The domain lists by unit and
- * number, so the rows are read whole and sorted here; *complete is false
- * when more than PRINT_MAX matched and only the first were read.
+ * Every registration of a model and year in the unit's subtree but the
+ * withdrawn ones, in Vietnamese order (models_list, MODELS_ORDER_NAME), for
+ * a printed list: read page by page, however many there are.
  */
-struct keyed {
-	struct model_registration r;
-	unsigned char *uk, *sk;
-	size_t ul, sl;
-};
-
 static int
-key_cmp(const unsigned char *a, size_t al, const unsigned char *b, size_t bl)
-{
-	int c = memcmp(a, b, al < bl ? al : bl);
-
-	return c != 0 ? c : al < bl ? -1 : al > bl;
-}
-
-static int
-keyed_cmp(const void *pa, const void *pb)
-{
-	const struct keyed *a = pa, *b = pb;
-	int c = key_cmp(a->uk, a->ul, b->uk, b->ul);
-
-	if (c == 0)
-		c = key_cmp(a->sk, a->sl, b->sk, b->sl);
-	return c != 0 ? c : a->r.id < b->r.id ? -1 : a->r.id > b->r.id;
-}
-
-static int
-load_sorted(struct http_req *req, const struct unit *u, const char *model,
-    int year, const char *state, const char *q, bool skip_withdrawn,
-    struct model_reg_list *out, bool *complete, struct kh_err *err)
+load_print(struct http_req *req, const struct unit *u, const char *model,
+    int year, struct model_reg_list *out, struct kh_err *err)
 {
 	struct web_req *w = web(req);
 	struct model_reg_list page;
 	struct model_query mq;
-	struct keyed *k = NULL;
-	char *qkey = q != NULL && q[0] != '\0' ? vn_search_key(q) : NULL;
-	size_t n = 0, cap = 0, i;
+	size_t i;
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
 	memset(&mq, 0, sizeof(mq));
-	*complete = true;
 	mq.unit_id = u->id;
 	mq.model = model;
 	mq.year = year;
-	mq.state = state;
+	mq.order = MODELS_ORDER_NAME;
 	mq.limit = 1000;
 	for (;;) {
-		memset(&page, 0, sizeof(page));
 		rc = models_list(w->db, &w->actor, &mq, &page, err);
 		if (rc != 0)
 			break;
 		for (i = 0; i < page.n; i++) {
 			struct model_registration *r = &page.items[i];
-			char *key = NULL;
-			bool keep = !(skip_withdrawn &&
-			    strcmp(r->state, REG_WITHDRAWN) == 0) && n < PRINT_MAX;
 
-			if (keep && qkey != NULL && qkey[0] != '\0') {
-				key = vn_search_key(r->subject_name);
-				keep = vn_key_matches(key, qkey);
-				free(key);
-			}
-			if (!keep) {
-				if (n >= PRINT_MAX)
-					*complete = false;
+			if (strcmp(r->state, REG_WITHDRAWN) == 0) {
 				model_registration_cleanup(r);
 				continue;
 			}
-			if (n == cap) {
-				cap = cap ? cap * 2 : 64;
-				k = xrealloc(k, cap * sizeof(*k));
+			if (out->n == out->cap) {
+				out->cap = out->cap ? out->cap * 2 : 64;
+				out->items = xrealloc(out->items,
+				    out->cap * sizeof(*out->items));
 			}
-			k[n].r = *r;
-			k[n].uk = vn_text_sort_key(r->unit_name, &k[n].ul);
-			k[n].sk = strcmp(r->subject_kind, "person") == 0 ||
-			    strcmp(r->subject_kind, "household") == 0 ?
-			    vn_name_sort_key(r->subject_name, &k[n].sl) :
-			    vn_text_sort_key(r->subject_name, &k[n].sl);
-			if (k[n].uk == NULL)
-				k[n].ul = 0;
-			if (k[n].sk == NULL)
-				k[n].sl = 0;
-			n++;
+			out->items[out->n++] = *r;
 		}
 		free(page.items);
-		if (page.n < (size_t)mq.limit || !*complete)
+		if (page.n < (size_t)mq.limit)
 			break;
 		mq.offset += mq.limit;
 	}
-	if (n > 1)
-		qsort(k, n, sizeof(*k), keyed_cmp);
-	out->items = n > 0 ? xcalloc(n, sizeof(*out->items)) : NULL;
-	for (i = 0; i < n; i++) {
-		out->items[i] = k[i].r;
-		free(k[i].uk);
-		free(k[i].sk);
-	}
-	out->n = out->cap = n;
-	out->total = (int64_t)n;
+	out->total = (int64_t)out->n;
 	if (rc != 0)
 		model_reg_list_cleanup(out);
-	free(k);
-	free(qkey);
 	return rc;
 }
 
@@ -556,10 +492,10 @@ render_list(struct http_req *req, struct http_resp *resp, const struct unit *u,
 	int year = query_year(req), page = ps != NULL ? atoi(ps) : 1;
 	int64_t counts[N_STATES];
 	char ys[8];
-	bool can_write, complete;
-	size_t i, first, last;
+	bool can_write;
+	size_t i;
 
-	if (page < 1)
+	if (page < 1 || page > 1000000)
 		page = 1;
 	memset(&l, 0, sizeof(l));
 	for (i = 0; i < N_STATES; i++) {
@@ -576,15 +512,20 @@ render_list(struct http_req *req, struct http_resp *resp, const struct unit *u,
 		counts[i] = l.total;
 		model_reg_list_cleanup(&l);
 	}
-	if (load_sorted(req, u, model, year, state, search, false, &l, &complete,
-	    &err) != 0) {
+	/* The page itself: filtered, ordered and cut in SQL. */
+	memset(&q, 0, sizeof(q));
+	q.unit_id = u->id;
+	q.model = model;
+	q.year = year;
+	q.state = state;
+	q.q = search;
+	q.order = MODELS_ORDER_NAME;
+	q.limit = PAGE_SIZE;
+	q.offset = (page - 1) * PAGE_SIZE;
+	if (models_list(w->db, &w->actor, &q, &l, &err) != 0) {
 		web_error(req, resp, &err);
 		return;
 	}
-	first = (size_t)(page - 1) * PAGE_SIZE;
-	if (first > l.n)
-		first = l.n;
-	last = first + PAGE_SIZE < l.n ? first + PAGE_SIZE : l.n;
 	can_write = w->actor.role >= ROLE_OFFICER &&
 	    auth_can_write(w->db, &w->actor, u->id, &err) == 0;
 	page_begin(req, resp, tr(req, N_("Learning models")));
@@ -632,12 +573,6 @@ render_list(struct http_req *req, struct http_resp *resp, const struct unit *u,
 	html_text(b, tr(req, N_("Filter")));
 	html_raw(b, "</button></form>");
 
-	if (!complete) {
-		html_raw(b, "<p class=\"notice\">");
-		buf_printf(b, tr(req, N_("Only the first %d registrations are listed:"
-		    " narrow the filters.")), PRINT_MAX);
-		html_raw(b, "</p>");
-	}
 	/* Counts per state. */
 	html_raw(b, "<dl class=\"facts\" id=\"reg-counts\">");
 	for (i = 0; i < N_STATES; i++) {
@@ -686,7 +621,7 @@ render_list(struct http_req *req, struct http_resp *resp, const struct unit *u,
 	html_raw(b, "</th><th class=\"num\">");
 	html_text(b, tr(req, N_("Score")));
 	html_raw(b, "</th></tr></thead><tbody>");
-	for (i = first; i < last; i++) {
+	for (i = 0; i < l.n; i++) {
 		const struct model_registration *r = &l.items[i];
 		char t[32], m[32];
 
@@ -983,7 +918,7 @@ registrations_print(struct http_req *req, struct http_resp *resp, bool pdf)
 	struct model_reg_list l;
 	const char *model = query_model(req);
 	const char *vi = "vi";
-	bool citizen, has_on, complete;
+	bool citizen, has_on;
 	char on[DATE_LEN], today[DATE_LEN], path[200], *title = NULL;
 	char *issuer = NULL, *supervisor = NULL, *place = NULL, *summary = NULL;
 	char *recipient = NULL, *fname = NULL;
@@ -1002,8 +937,7 @@ registrations_print(struct http_req *req, struct http_resp *resp, bool pdf)
 		web_error(req, resp, &err);
 		goto out;
 	}
-	if (load_sorted(req, &u, model, year, NULL, NULL, true, &l, &complete,
-	    &err) != 0) {
+	if (load_print(req, &u, model, year, &l, &err) != 0) {
 		web_error(req, resp, &err);
 		goto out;
 	}
