@@ -24,6 +24,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib.h>
+
 #include "core/buf.h"
 #include "core/date.h"
 #include "core/vntext.h"
@@ -239,4 +241,95 @@ doc_money_words(long long dong, char *out, size_t outsz)
 		b.data[0] = (char)toupper((unsigned char)b.data[0]);
 	copy_utf8(out, outsz, buf_str(&b));
 	buf_free(&b);
+}
+
+/* Signature blocks ------------------------------------------------------ */
+
+/* True when the search key `key` starts with the words of `prefix` (a
+ * search key too), a whole word. */
+static bool
+key_starts(const char *key, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return strncmp(key, prefix, n) == 0 && (key[n] == '\0' || key[n] == ' ');
+}
+
+/* The collectives that sign "TM.", by the search key of the start of the
+ * body's name, most specific first. */
+static const struct {
+	const char *key, *line;
+} collectives[] = {
+	{"uy ban nhan dan", "TM. ỦY BAN NHÂN DÂN"},
+	{"hoi dong nhan dan", "TM. HỘI ĐỒNG NHÂN DÂN"},
+	{"ban chap hanh", "TM. BAN CHẤP HÀNH"},
+	{"ban thuong vu", "TM. BAN THƯỜNG VỤ"},
+	{"ban chi dao", "TM. BAN CHỈ ĐẠO"},
+	{"ban dai dien", "TM. BAN ĐẠI DIỆN"},
+	{"hoi dong", "TM. HỘI ĐỒNG"},
+	/* An association acts through its executive committee. */
+	{"hoi", "TM. BAN CHẤP HÀNH"},
+};
+
+size_t
+doc_sign_authority(const char *issuing_body, const char *title, char *out[4])
+{
+	char *bkey = vn_search_key(issuing_body != NULL ? issuing_body : "");
+	char *tkey = vn_search_key(title != NULL ? title : "");
+	size_t n = 0;
+
+	memset(out, 0, 4 * sizeof(char *));
+	for (size_t i = 0; i < sizeof(collectives) / sizeof(collectives[0]); i++)
+		if (key_starts(bkey, collectives[i].key)) {
+			out[n++] = xstrdup(collectives[i].line);
+			break;
+		}
+	if (key_starts(tkey, "pho") && strchr(title, ' ') != NULL) {
+		/* The head's title: the deputy's without "Phó" and without a
+		 * trailing "Thường trực" (the standing deputy signs for the
+		 * head like any other). */
+		const char *head = strchr(title, ' ') + 1;
+		size_t len = strlen(head);
+		char *hkey, *up;
+
+		while (*head == ' ')
+			head++, len--;
+		hkey = vn_search_key(head);
+		if (strlen(hkey) > strlen(" thuong truc") &&
+		    strcmp(hkey + strlen(hkey) - strlen(" thuong truc"),
+		    " thuong truc") == 0) {
+			/* "Thường trực" is 14 bytes in NFC ("thường" 8, "trực" 6)
+			 * whatever its case; cut before its space. */
+			const char *sp = head + len;
+			int spaces = 0;
+
+			while (sp > head && spaces < 2)
+				if (*--sp == ' ')
+					spaces++;
+			len = (size_t)(sp - head);
+		}
+		free(hkey);
+		up = g_utf8_strup(head, (gssize)len);
+		out[n++] = xasprintf("KT. %s", up);
+		g_free(up);
+	}
+	if (title != NULL && title[0] != '\0') {
+		char *up = g_utf8_strup(title, -1);
+
+		out[n++] = xstrdup(up);
+		g_free(up);
+	}
+	out[n] = NULL;
+	free(bkey);
+	free(tkey);
+	return n;
+}
+
+void
+doc_sign_authority_free(char *out[4])
+{
+	for (size_t i = 0; i < 4; i++) {
+		free(out[i]);
+		out[i] = NULL;
+	}
 }

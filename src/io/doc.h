@@ -21,6 +21,10 @@ enum doc_block_kind {
 	DOC_ITEM,	/* "- " or "+ " item, hanging indent */
 	DOC_TABLE,	/* a table with a header row */
 	DOC_CENTER,	/* centred line (certificate body) */
+	DOC_CENTER_CAPS, /* centred line printed in capitals whatever the
+			   text's case (the issuing body heading a
+			   certificate); a kind rather than a field, so that
+			   positional initialisers of doc_block stay whole */
 };
 
 struct doc_table {
@@ -33,8 +37,8 @@ struct doc_table {
 
 struct doc_block {
 	enum doc_block_kind kind;
-	const char *text;		/* DOC_PARA, DOC_HEADING, DOC_ITEM, DOC_CENTER */
-	int bold, italic;		/* for DOC_PARA, DOC_ITEM and DOC_CENTER */
+	const char *text;		/* DOC_PARA, DOC_HEADING, DOC_ITEM, DOC_CENTER* */
+	int bold, italic;		/* for DOC_PARA, DOC_ITEM and DOC_CENTER* */
 	double size;			/* points; 0 = the body size (14), or 13
 					 * for DOC_TABLE */
 	const struct doc_table *table;	/* DOC_TABLE */
@@ -101,6 +105,28 @@ void doc_date_words(const char *iso, char *out, size_t outsz);
  * amount is written with "Âm" in front ("Âm năm trăm nghìn đồng"). Output
  * longer than outsz is cut between letters. */
 void doc_money_words(long long dong, char *out, size_t outsz);
+
+/*
+ * The authority lines of a signature block (Decree 30, Appendix I, II.8),
+ * derived from the issuing body and the signer's title, in capitals, into
+ * out (NULL-terminated, at most three lines; each malloc'd, released with
+ * doc_sign_authority_free). Returns the number of lines.
+ *
+ * A collective body signs "TM." (on behalf of) the collective's name
+ * without its place or parent: "Ủy ban nhân dân phường Lê Chân" ->
+ * "TM. ỦY BAN NHÂN DÂN"; likewise "Hội đồng nhân dân", "Ban Chấp hành",
+ * "Ban Thường vụ", "Ban Chỉ đạo", "Ban Đại diện" and any "Hội đồng ...".
+ * An association ("Hội Khuyến học phường Lê Chân", "Hội Cựu giáo chức
+ * ...") decides through its executive committee: "TM. BAN CHẤP HÀNH".
+ * Any other body (a school, a centre) is headed by one person: no "TM."
+ * line. A deputy ("Phó Chủ tịch", "Phó Chủ tịch Thường trực", "Phó Hiệu
+ * trưởng") signs "KT." for the head ("KT. CHỦ TỊCH", "KT. HIỆU TRƯỞNG"),
+ * then their own title. Case and diacritics do not matter in the
+ * recognition ("uỷ ban", "UBND" is not recognised: write the name out).
+ */
+size_t doc_sign_authority(const char *issuing_body, const char *title,
+    char *out[4]);
+void doc_sign_authority_free(char *out[4]);
 
 /* A list as .xlsx: a title row, a bold header row, one row per record; cells
  * that are numbers are written as numbers unless the column is marked text

@@ -1013,6 +1013,13 @@ body(struct pdf *p, const struct doc *d)
 		case DOC_CENTER:
 			centered(p, bl->text, size, flags);
 			break;
+		case DOC_CENTER_CAPS: {
+			char *up = caps(bl->text);
+
+			centered(p, up, size, flags);
+			g_free(up);
+			break;
+		}
 		}
 	}
 }

@@ -801,22 +801,10 @@ print_cleanup(struct print *p)
 	criteria_set_cleanup(&p->set);
 }
 
-static bool
-starts_ci(const char *s, const char *prefix)
-{
-	char *ks = vn_search_key(s), *kp = vn_search_key(prefix);
-	bool ok = strncmp(ks, kp, strlen(kp)) == 0;
-
-	free(ks);
-	free(kp);
-	return ok;
-}
-
 static void
 print_init(struct http_req *req, struct print *p, const struct model_decision *d)
 {
 	const char *title = d->signer_title, *body = d->issuing_body;
-	size_t na = 0;
 
 	memset(p, 0, sizeof(*p));
 	p->d = d;
@@ -825,19 +813,9 @@ print_init(struct http_req *req, struct print *p, const struct model_decision *d
 	p->place = place_of(d->unit_name);
 	p->summary = xasprintf("Về việc công nhận danh hiệu “%s” năm %d",
 	    p->label, d->year);
-	/*
-	 * Decree 30, Appendix I, II.8: a collective body signs "TM." (on
-	 * behalf of) its name without the place; a deputy signs "KT." for
-	 * the head, then their own title.
-	 */
-	if (starts_ci(body, "Ủy ban nhân dân"))
-		p->authority[na++] = xstrdup("TM. ỦY BAN NHÂN DÂN");
-	if (starts_ci(title, "Phó ")) {
-		p->authority[na++] = xasprintf("KT. %s", title + strlen("Phó "));
-		p->authority[na++] = xstrdup(title);
-	} else
-		p->authority[na++] = xstrdup(title);
-	p->authority[na] = NULL;
+	/* Decree 30, Appendix I, II.8: "TM." for a collective, "KT." for a
+	 * deputy (doc.h says how they are derived). */
+	doc_sign_authority(body, title, p->authority);
 }
 
 /* The table of the list: STT, certificate, name, unit, group, score, band. */
@@ -1077,7 +1055,10 @@ page_decision_certificates(struct http_req *req, struct http_resp *resp)
 			who = keep(&p, xasprintf("Ông (bà): %s", it->subject_name));
 		else
 			who = it->subject_name;
-		bl[0] = (struct doc_block){DOC_CENTER, head, 1, 0, 0, NULL};
+		/* The issuing body's heading in capitals (Decree 30, the
+		 * name of a body is always written in capitals in a
+		 * heading), whatever case it was typed in. */
+		bl[0] = (struct doc_block){DOC_CENTER_CAPS, head, 1, 0, 0, NULL};
 		bl[1] = (struct doc_block){DOC_CENTER, "Chứng nhận", 0, 1, 0, NULL};
 		bl[2] = (struct doc_block){DOC_CENTER, who, 1, 0, 18, NULL};
 		{

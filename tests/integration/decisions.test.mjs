@@ -221,6 +221,12 @@ for (const backend of backends()) {
         assert.ok(text.includes(`GĐHT-2025-${no}`), `page ${page}`);
         assert.ok(text.includes(names[id]), `page ${page} names ${names[id]}`);
         assert.ok(text.includes('“Gia đình học tập” năm 2025'));
+        // The heading names the issuing body in capitals (Decree 30),
+        // though it was typed in sentence case; the signature block says
+        // on whose behalf the chairman signs.
+        assert.ok(text.includes('CHỦ TỊCH ỦY BAN NHÂN DÂN PHƯỜNG LÊ CHÂN'), `page ${page} heading`);
+        assert.ok(!text.includes('Chủ tịch Ủy ban nhân dân phường Lê Chân'), `page ${page} heading case`);
+        assert.ok(text.includes('TM. ỦY BAN NHÂN DÂN'), `page ${page} authority`);
       }
     });
 

@@ -754,3 +754,93 @@ Test(doc_pdf, many_checks_every_document_before_writing)
 	free(path);
 	remove_dir(dir);
 }
+
+/* Centred lines in capitals, and the signature block's authority lines. */
+
+Test(doc_pdf, centred_line_in_capitals)
+{
+	struct doc_block blocks[] = {
+		{DOC_CENTER_CAPS, "Chủ tịch Ủy ban nhân dân phường Lê Chân", 1, 0, 0, NULL},
+		{DOC_CENTER, "Chứng nhận", 0, 1, 0, NULL},
+		{DOC_CENTER, "Gia đình ông (bà): Nguyễn Thị Ánh Tuyết", 1, 0, 18, NULL},
+	};
+	struct doc d = base_doc();
+	struct kh_err err = KH_ERR_INIT;
+	char *dir, *path, *text;
+
+	need_poppler();
+	dir = temp_dir();
+	path = xasprintf("%s/caps.pdf", dir);
+	d.type = "Giấy chứng nhận";
+	d.blocks = blocks;
+	d.nblocks = sizeof(blocks) / sizeof(blocks[0]);
+	cr_assert_eq(doc_pdf(&d, path, &err), 0, "%s %s", err.msg, err.detail);
+	text = pdf_text(path);
+	expect_has(text, "CHỦ TỊCH ỦY BAN NHÂN DÂN PHƯỜNG LÊ CHÂN");
+	cr_expect_null(strstr(text, "Chủ tịch Ủy ban"), "printed as typed");
+	/* Plain centred lines keep their case. */
+	expect_has(text, "Chứng nhận");
+	expect_has(text, "Gia đình ông (bà): Nguyễn Thị Ánh Tuyết");
+	free(text);
+	free(path);
+	remove_dir(dir);
+}
+
+/* The lines doc_sign_authority gives, "|"-separated. */
+static void
+expect_authority(const char *body, const char *title, const char *want)
+{
+	char *out[4], got[512];
+	size_t n, used = 0;
+
+	n = doc_sign_authority(body, title, out);
+	got[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		used += (size_t)snprintf(got + used, sizeof(got) - used, "%s%s",
+		    i > 0 ? "|" : "", out[i]);
+	cr_expect_null(out[n], "NULL-terminated");
+	cr_expect_str_eq(got, want, "%s / %s", body, title);
+	doc_sign_authority_free(out);
+}
+
+Test(doc_words, signature_authority_lines)
+{
+	/* A people's committee: "TM." its name without the place. */
+	expect_authority("Ủy ban nhân dân phường Lê Chân", "Chủ tịch",
+	    "TM. ỦY BAN NHÂN DÂN|CHỦ TỊCH");
+	expect_authority("UỶ BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG", "Chủ tịch",
+	    "TM. ỦY BAN NHÂN DÂN|CHỦ TỊCH");
+	/* A deputy signs for the head, then their own title. */
+	expect_authority("Ủy ban nhân dân phường Lê Chân", "Phó Chủ tịch",
+	    "TM. ỦY BAN NHÂN DÂN|KT. CHỦ TỊCH|PHÓ CHỦ TỊCH");
+	expect_authority("Hội Khuyến học phường Lê Chân",
+	    "Phó Chủ tịch Thường trực",
+	    "TM. BAN CHẤP HÀNH|KT. CHỦ TỊCH|PHÓ CHỦ TỊCH THƯỜNG TRỰC");
+	/* An association decides through its executive committee. */
+	expect_authority("Hội Khuyến học phường Lê Chân", "Chủ tịch",
+	    "TM. BAN CHẤP HÀNH|CHỦ TỊCH");
+	expect_authority("hội cựu giáo chức xã An Lão", "chủ tịch",
+	    "TM. BAN CHẤP HÀNH|CHỦ TỊCH");
+	expect_authority("Ban Chấp hành Hội Khuyến học quận Ngô Quyền",
+	    "Chủ tịch", "TM. BAN CHẤP HÀNH|CHỦ TỊCH");
+	expect_authority("Ban Thường vụ Hội Khuyến học thành phố", "Chủ tịch",
+	    "TM. BAN THƯỜNG VỤ|CHỦ TỊCH");
+	expect_authority("Hội đồng nhân dân xã Tiên Lãng", "Chủ tịch",
+	    "TM. HỘI ĐỒNG NHÂN DÂN|CHỦ TỊCH");
+	expect_authority("Hội đồng Thi đua - Khen thưởng phường", "Chủ tịch",
+	    "TM. HỘI ĐỒNG|CHỦ TỊCH");
+	expect_authority("Ban Chỉ đạo xây dựng xã hội học tập phường",
+	    "Trưởng ban", "TM. BAN CHỈ ĐẠO|TRƯỞNG BAN");
+	/* A body headed by one person: no "TM." line. */
+	expect_authority("Trường Trung học cơ sở Lê Chân", "Hiệu trưởng",
+	    "HIỆU TRƯỞNG");
+	expect_authority("Trung tâm học tập cộng đồng phường Lê Chân",
+	    "Phó Giám đốc", "KT. GIÁM ĐỐC|PHÓ GIÁM ĐỐC");
+	/* "Hộ", "Hồ" are not "Hội"; "Phòng" is not "Phó". */
+	expect_authority("Hồ Tây", "Trưởng phòng", "TRƯỞNG PHÒNG");
+	expect_authority("Phòng Văn hóa - Xã hội", "Phòng trưởng",
+	    "PHÒNG TRƯỞNG");
+	/* Nothing given, nothing printed. */
+	expect_authority(NULL, NULL, "");
+	expect_authority("", "", "");
+}
