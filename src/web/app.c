@@ -361,6 +361,12 @@ web_router(void)
 	http_route(r, HTTP_POST, "/clans/{id}/members", page_clan_members);
 	http_route(r, HTTP_GET, "/api/v1/registrations", api_registrations_list);
 	http_route(r, HTTP_GET, "/api/v1/registrations/{id}", api_registrations_get);
+	/* Learning models for other systems: decisions as JSON, the
+	 * roll-up as CSV. */
+	http_route(r, HTTP_GET, "/api/v1/decisions", api_decisions_list);
+	http_route(r, HTTP_GET, "/api/v1/decisions/{id}", api_decisions_get);
+	http_route(r, HTTP_GET, "/units/{code}/recognition.csv",
+	    page_recognition_csv);
 
 	http_route(r, HTTP_GET, "/api/v1/me", api_me);
 	http_route(r, HTTP_GET, "/api/v1/units", api_units_search);

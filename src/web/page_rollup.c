@@ -278,3 +278,82 @@ out:
 	unit_cleanup(&u);
 	return 0;
 }
+
+/* One CSV field (RFC 4180): quoted when it holds a separator, a quote or a
+ * line break, quotes doubled. */
+static void
+csv_field(struct buf *b, const char *s, bool last)
+{
+	if (strpbrk(s, ",\"\r\n") != NULL) {
+		buf_putc(b, '"');
+		for (; *s != '\0'; s++) {
+			if (*s == '"')
+				buf_putc(b, '"');
+			buf_putc(b, *s);
+		}
+		buf_putc(b, '"');
+	} else
+		buf_puts(b, s);
+	buf_puts(b, last ? "\r\n" : ",");
+}
+
+/*
+ * The roll-up as CSV for other systems: UTF-8 without a byte-order mark,
+ * comma-separated, CRLF line ends (RFC 4180), one header row of stable
+ * English column names, codes rather than labels (model "family", the
+ * total row marked "total" = 1) and the share with a '.' decimal point.
+ */
+int
+page_recognition_csv(struct http_req *req, struct http_resp *resp)
+{
+	static const char *const header[] = {"unit_code", "unit_name", "total",
+	    "model", "subject_group", "registered", "recognised", "share_pct"};
+	struct web_req *w = web(req);
+	struct kh_err err = KH_ERR_INIT;
+	struct model_rollup r = {0};
+	struct unit u = UNIT_INIT;
+	char on[DATE_LEN], fname[80], slug[40], *disp;
+	bool has_on;
+	int year;
+
+	if (web_need_login(req, resp) != 0)
+		return 0;
+	if (page_find_unit(req, resp, &u, on, &has_on) != 0)
+		goto out;
+	year = rollup_year(req);
+	if (models_rollup(w->db, &w->actor, u.id, year, &r, &err) != 0) {
+		web_error(req, resp, &err);
+		goto out;
+	}
+	buf_reset(&resp->body);
+	for (size_t i = 0; i < 8; i++)
+		csv_field(&resp->body, header[i], i == 7);
+	for (size_t i = 0; i < r.n; i++) {
+		const struct model_rollup_row *row = &r.items[i];
+		char n[32];
+
+		csv_field(&resp->body, row->unit_code, false);
+		csv_field(&resp->body, row->unit_name, false);
+		csv_field(&resp->body, row->total ? "1" : "0", false);
+		csv_field(&resp->body, row->model, false);
+		snprintf(n, sizeof(n), "%d", row->subject_group);
+		csv_field(&resp->body, row->subject_group > 0 ? n : "", false);
+		snprintf(n, sizeof(n), "%lld", (long long)row->registered);
+		csv_field(&resp->body, n, false);
+		snprintf(n, sizeof(n), "%lld", (long long)row->recognised);
+		csv_field(&resp->body, n, false);
+		share_str(row->recognised, row->registered, n, sizeof(n));
+		csv_field(&resp->body, n, true);
+	}
+	resp->status = 200;
+	resp->content_type = "text/csv; charset=utf-8";
+	page_ascii_slug(slug, sizeof(slug), u.code);
+	snprintf(fname, sizeof(fname), "cong-nhan-%s-%d.csv", slug, year);
+	disp = xasprintf("attachment; filename=\"%s\"", fname);
+	http_resp_header(req, resp, "Content-Disposition", disp);
+	free(disp);
+out:
+	model_rollup_cleanup(&r);
+	unit_cleanup(&u);
+	return 0;
+}

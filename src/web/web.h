@@ -175,6 +175,11 @@ int page_clan_show(struct http_req *req, struct http_resp *resp);
 int page_clan_members(struct http_req *req, struct http_resp *resp);
 int api_registrations_list(struct http_req *req, struct http_resp *resp);
 int api_registrations_get(struct http_req *req, struct http_resp *resp);
+/* Learning models for other systems: decisions as JSON (api_decisions.c),
+ * the roll-up as CSV (page_rollup.c). */
+int api_decisions_list(struct http_req *req, struct http_resp *resp);
+int api_decisions_get(struct http_req *req, struct http_resp *resp);
+int page_recognition_csv(struct http_req *req, struct http_resp *resp);
 
 int api_me(struct http_req *req, struct http_resp *resp);
 int api_units_search(struct http_req *req, struct http_resp *resp);

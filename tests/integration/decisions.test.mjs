@@ -271,6 +271,68 @@ for (const backend of backends()) {
       assert.equal((await o.get('/units/11383/recognition.xlsx?year=2025')).status, 403);
     });
 
+    await t.test('the decisions as JSON for other systems, scope-checked', async () => {
+      const c = await loggedIn(srv.url, 'xem.haiphong');
+      let res = await c.json('GET', '/api/v1/decisions?unit=11383&year=2025&model=family');
+      assert.equal(res.status, 200);
+      assert.equal(res.json.total, 1);
+      const [dec] = res.json.items;
+      assert.equal(dec.number, '12/QĐ-UBND');
+      assert.equal(dec.unit_code, '11383');
+      assert.equal(dec.model, 'family');
+      assert.equal(dec.year, 2025);
+      assert.equal(dec.decided_on, '2025-12-20');
+      assert.equal(dec.signer, 'Trần Văn Chủ');
+      assert.equal(dec.issuing_body, 'Ủy ban nhân dân phường Lê Chân');
+      assert.equal(dec.count, 2);
+      assert.equal(`/decisions/${dec.id}`, decisionUrl);
+      // The city sees its communes' decisions; filters narrow them.
+      res = await c.json('GET', '/api/v1/decisions?unit=31');
+      assert.equal(res.status, 200);
+      assert.deepEqual(res.json.items.map((d) => d.number), ['12/QĐ-UBND']);
+      for (const q of ['unit=11383&year=2024', 'unit=11383&model=clan', 'unit=11311']) {
+        res = await c.json('GET', `/api/v1/decisions?${q}`);
+        assert.equal(res.status, 200, q);
+        assert.deepEqual(res.json.items, [], q);
+      }
+      assert.equal((await c.json('GET', '/api/v1/decisions?unit=11383&model=nope')).status, 400);
+      assert.equal((await c.json('GET', '/api/v1/decisions?unit=11383&year=abc')).status, 400);
+      // One decision: its list with the certificate numbers.
+      res = await c.json('GET', `/api/v1/decisions/${dec.id}`);
+      assert.equal(res.status, 200);
+      assert.equal(res.json.number, '12/QĐ-UBND');
+      assert.deepEqual(res.json.items.map((it) => [it.registration_id, it.certificate_no, it.subject_name]),
+        [[ids[0], 'GĐHT-2025-000001', names[ids[0]]], [ids[1], 'GĐHT-2025-000002', names[ids[1]]]]);
+      assert.equal(res.json.items[0].unit_code, '11383-TDP05');
+      assert.equal((await c.json('GET', '/api/v1/decisions/999999')).status, 404);
+      assert.equal((await c.json('GET', '/api/v1/decisions/x')).status, 404);
+      // Another commune reads neither the list nor the decision.
+      const o = await loggedIn(srv.url, 'quanly.hongbang');
+      assert.equal((await o.json('GET', '/api/v1/decisions?unit=11383')).status, 403);
+      assert.equal((await o.json('GET', `/api/v1/decisions/${dec.id}`)).status, 403);
+      res = await o.json('GET', '/api/v1/decisions');
+      assert.equal(res.status, 200);
+      assert.deepEqual(res.json.items, []);
+      // Without a session: 401.
+      assert.equal((await client(srv.url).json('GET', '/api/v1/decisions?unit=11383')).status, 401);
+    });
+
+    await t.test('the roll-up as CSV for other systems', async () => {
+      const c = await loggedIn(srv.url, 'hkh.haiphong');
+      const res = await fetch(new URL('/units/11383/recognition.csv?year=2025', c.base),
+        { headers: { cookie: c.cookieHeader() } });
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type'), /^text\/csv; charset=utf-8$/);
+      assert.match(res.headers.get('content-disposition'), /filename="cong-nhan-11383-2025\.csv"/);
+      const lines = (await res.text()).split('\r\n');
+      assert.equal(lines[0], 'unit_code,unit_name,total,model,subject_group,registered,recognised,share_pct');
+      assert.ok(lines.includes('11383,Phường Lê Chân,1,family,,3,2,66.7'), lines.join('\n'));
+      assert.ok(lines.includes('11383-TDP05,Tổ dân phố số 5,0,family,,3,2,66.7'), lines.join('\n'));
+      assert.equal(lines.at(-1), '');
+      const o = await loggedIn(srv.url, 'canbo.hongbang');
+      assert.equal((await o.get('/units/11383/recognition.csv?year=2025')).status, 403);
+    });
+
     await t.test('criteria sets show every unverified value marked', async () => {
       const c = await loggedIn(srv.url, 'canbo.lechan');
       const list = await c.get('/criteria');
