@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { backends, client, startServer } from './lib.mjs';
+import { backends, client, runCli, startServer } from './lib.mjs';
 
 const PW = 'khuyenhoc-demo';
 
@@ -171,5 +171,46 @@ for (const backend of backends()) {
       assert.equal(sent.res.status, 429);
       assert.match(sent.res.text, /quá nhiều phiếu/);
     });
+  });
+
+  // A commune without villages or residential groups recorded (Phường
+  // Thành Đông): the commune itself is the place, its association's officer
+  // decides the form.
+  test(`public self-assessment in a commune without villages on ${backend.name}`, async (t) => {
+    const srv = await startServer({ backend, t });
+    const add = await runCli(['user', 'add', '--login', 'canbo.thanhdong', '--role', 'officer',
+      '--unit', '10507'], { db: srv.db, input: `${PW}\n` });
+    assert.equal(add.code, 0, add.stderr);
+    const person = { ...PERSON, unit: '10507', full_name: 'Vũ Thị Mai', id_number: '030190004321' };
+    const c = client(srv.url);
+    let res = await c.get('/public/citizen?commune=10507');
+    assert.equal(res.status, 200);
+    assert.match(res.text, /<input type="hidden" name="unit" value="10507">/);
+    assert.doesNotMatch(res.text, /<select[^>]*name="unit"/);
+    res = await c.get('/public/citizen?unit=10507');
+    assert.equal(res.status, 200);
+    assert.match(res.text, /Hội Khuyến học Phường Thành Đông/);
+    const sent = await sendForm(c, person);
+    assert.equal(sent.res.status, 303, sent.res.text && sent.res.text.slice(0, 2000));
+    // Lê Chân's board does not see it; Thành Đông's does, and accepts it.
+    const lc = await loggedIn(srv.url, 'canbo.lechan');
+    res = await lc.get('/units/11383/public-submissions');
+    assert.doesNotMatch(res.text, new RegExp(`id="sub-${sent.code}"`));
+    assert.equal((await lc.get('/units/10507/public-submissions')).status, 403);
+    const o = await loggedIn(srv.url, 'canbo.thanhdong');
+    res = await o.get('/units/10507/public-submissions');
+    assert.equal(res.status, 200);
+    assert.match(res.text, new RegExp(`id="sub-${sent.code}" data-state="pending"`));
+    const id = new RegExp(`id="sub-${sent.code}"[\\s\\S]*?/public-submissions/(\\d+)/accept`).exec(res.text)[1];
+    res = await o.post(`/units/10507/public-submissions/${id}/accept`);
+    assert.equal(res.status, 303);
+    res = await c.get(`/public/status?code=${sent.code}`);
+    assert.match(res.text, /data-state="accepted"/);
+    // The person is recorded in the commune and registered there.
+    res = await o.get('/units/10507/people?q=vu%20thi%20mai');
+    assert.match(res.text, /030190004321/);
+    res = await o.get('/units/10507/registrations?year=' + new Date().getFullYear() + '&model=citizen');
+    assert.match(res.text, />Vũ Thị Mai<\/a>/);
+    assert.match(res.text, /data-state="self_assessed"|state-self_assessed/);
   });
 }

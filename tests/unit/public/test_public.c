@@ -9,6 +9,7 @@
  * Hồng Bàng (11311) next door.
  */
 #include <criterion/criterion.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -591,4 +592,108 @@ BOTH(public, accept_refuses_a_borrowed_cccd)
 	cr_assert_eq(public_accept(db, &w.off_v1, sub_id(&w, code), &reg, &err),
 	    KH_E_CONFLICT);
 	cr_assert_str_eq(err.field, "id_number");
+}
+
+/*
+ * A commune without villages or residential groups (Phường Hồng Bàng in
+ * this scene): the commune itself is the unit a citizen chooses. The form
+ * is stored, its notice names the commune's association, the commune's
+ * officer sees it in the queue and accepts it: the person is recorded in the
+ * commune and registered there. Once the commune records a village, the
+ * commune itself can no longer be chosen.
+ */
+BOTH(public, commune_without_villages)
+{
+	struct world w;
+	struct public_input in;
+	struct public_list l;
+	struct public_status st;
+	struct model_registration r;
+	struct person p;
+	struct kh_err err = KH_ERR_INIT;
+	char code[PUBLIC_CODE_LEN + 1], *sha = NULL, *notice, hex[65];
+	int64_t id, reg = 0, n;
+
+	world_init(&w, db);
+	cr_assert_eq(public_unit_check(db, w.other, &err), 0, "%s",
+	    err.msg ? err.msg : "");
+	cr_assert_eq(public_unit_check(db, w.commune, &err), KH_E_INVALID);
+	input(&w, &in, "192.0.2.44");
+	in.unit_id = w.other;
+	in.id_number = "031190000456";
+	cr_assert_eq(public_check_identity(db, &in, &err), 0);
+	cr_assert_eq(submit(&w, &in, code, &err), 0, "%s %s", err.msg ?
+	    err.msg : "", err.arg);
+	id = sub_id(&w, code);
+	/* The notice that was shown named the commune's association. */
+	notice = public_notice("vi", "Phường Hồng Bàng");
+	cr_assert(db_query_text(db, "SELECT consent_sha256 FROM"
+	    " public_submissions WHERE id = $1", DB_ARGS(DB_INT(id)), &sha,
+	    &err) == 0);
+	{
+		char *q = NULL;
+
+		cr_assert(db_query_text(db, "SELECT u.code FROM public_submissions s"
+		    " JOIN units u ON u.id = s.unit_id WHERE s.id = $1",
+		    DB_ARGS(DB_INT(id)), &q, &err) == 0);
+		cr_assert_str_eq(q, "11311");
+		free(q);
+	}
+	{
+		unsigned char h[crypto_hash_sha256_BYTES];
+
+		crypto_hash_sha256(h, (const unsigned char *)notice,
+		    strlen(notice));
+		sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	}
+	cr_assert_str_eq(sha, hex, "the notice of Phường Hồng Bàng was shown");
+	/* The commune's queue holds it; Lê Chân's does not. */
+	cr_assert_eq(public_queue(db, &w.off_other, w.other, 0, &l, &err), 0);
+	cr_assert_eq(l.pending, 1);
+	cr_assert_eq(l.n, 1);
+	cr_assert_str_eq(l.items[0].code, code);
+	cr_assert_str_eq(l.items[0].unit_code, "11311");
+	public_list_cleanup(&l);
+	cr_assert_eq(public_queue(db, &w.off_c, w.commune, 0, &l, &err), 0);
+	cr_assert_eq(l.pending, 0);
+	public_list_cleanup(&l);
+	/* Lê Chân's officer may not decide it; Hồng Bàng's accepts it. */
+	cr_assert_eq(public_accept(db, &w.off_c, id, &reg, &err),
+	    KH_E_FORBIDDEN);
+	kh_err_clear(&err);
+	cr_assert_eq(public_accept(db, &w.off_other, id, &reg, &err), 0, "%s %s",
+	    err.msg ? err.msg : "", err.arg);
+	cr_assert_eq(models_get(db, &w.off_other, reg, &r, &err), 0);
+	cr_assert_str_eq(r.state, REG_SELF_ASSESSED);
+	cr_assert_eq(r.unit_id, w.other);
+	cr_assert_eq(r.total_x100, 8000);
+	cr_assert_eq(people_get(db, &w.off_other, r.subject_id, &p, &err), 0);
+	cr_assert_eq(p.unit_id, w.other);
+	cr_assert_str_eq(p.full_name, "Nguyễn Thị Hoa");
+	cr_assert_eq(public_status(db, code, &st, &err), 0);
+	cr_assert_str_eq(st.state, PUBLIC_ACCEPTED);
+	cr_assert_str_eq(st.reg_state, REG_SELF_ASSESSED);
+	/* A village recorded in the commune: the commune is no longer a
+	 * choice, the village is. */
+	{
+		struct unit_input vin = {"11311-T01", "Tổ dân phố số 1", "village",
+		    "2025-07-01", NULL, "", ""};
+		struct unit u = UNIT_INIT;
+
+		cr_assert_eq(units_create_org(db, &w.sys, w.other, &vin, &u, &err),
+		    0, "%s", err.detail);
+		input(&w, &in, "192.0.2.45");
+		in.unit_id = w.other;
+		refused(&w, &in, KH_E_INVALID, "unit");
+		in.unit_id = u.id;
+		cr_assert_eq(submit(&w, &in, code, &err), 0);
+		unit_cleanup(&u);
+	}
+	cr_assert(db_query_int(db, "SELECT count(*) FROM public_submissions"
+	    " WHERE unit_id = $1", DB_ARGS(DB_INT(w.other)), &n, &err) == 0);
+	cr_assert_eq(n, 1);
+	person_cleanup(&p);
+	model_registration_cleanup(&r);
+	free(sha);
+	free(notice);
 }
