@@ -1041,7 +1041,13 @@ page_decision_certificates(struct http_req *req, struct http_resp *resp)
 	docs = xcalloc(d.n_items, sizeof(*docs));
 	ptrs = xcalloc(d.n_items, sizeof(*ptrs));
 	blocks = xcalloc(d.n_items * 6, sizeof(*blocks));
-	head = keep(&p, xasprintf("%s %s", d.signer_title, d.issuing_body));
+	/* The heading names the head of the body even when a deputy signs
+	 * for them ("KT. CHỦ TỊCH": the certificate is the chairman's). */
+	head = d.signer_title;
+	for (size_t i = 0; p.authority[i] != NULL; i++)
+		if (strncmp(p.authority[i], "KT. ", 4) == 0)
+			head = p.authority[i] + 4;
+	head = keep(&p, xasprintf("%s %s", head, d.issuing_body));
 	for (size_t i = 0; i < d.n_items; i++) {
 		const struct model_decision_item *it = &d.items[i];
 		struct doc_block *bl = blocks + i * 6;

@@ -7,6 +7,10 @@
 // the standard.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 
 import { backends, client, runCli, startServer } from './lib.mjs';
@@ -52,15 +56,16 @@ for (const backend of backends()) {
     let decisions = 0;
 
     // The commune's manager recognises proposed families by a decision.
-    async function decide(regs) {
+    async function decide(regs, title = 'Chủ tịch') {
       decisions += 1;
       const res = await mgr.post('/units/11383/decisions', {
         model: 'family', year: String(YEAR), reg: regs.map(String),
         number: `${decisions}/QĐ-UBND`, decided_on: `${YEAR}-12-0${decisions}`,
-        signer: 'Trần Văn Chủ', signer_title: 'Chủ tịch',
+        signer: 'Trần Văn Chủ', signer_title: title,
         issuing_body: 'Ủy ban nhân dân phường Lê Chân',
       });
       assert.equal(res.status, 303, res.text);
+      return res.location.replace(/\?.*$/, '');
     }
 
     await t.test('a clan of two households, one recognised: 1/2 = 50 %, met', async () => {
@@ -147,7 +152,22 @@ for (const backend of backends()) {
       page = await off.get(`/registrations/${ids.community}`);
       s = share(page.text);
       assert.deepEqual([s.num, s.met], [need - 1, false], s.text);
-      await decide(regs.slice(-1));
+      // Signed by a deputy: the certificate is still the chairman's, and
+      // the deputy signs for the chairman on behalf of the committee.
+      const decision = await decide(regs.slice(-1), 'Phó Chủ tịch');
+      const pdf = await fetch(new URL(`${decision}/certificates.pdf`, mgr.base),
+        { headers: { cookie: mgr.cookieHeader() } });
+      assert.equal(pdf.status, 200);
+      const dir = fs.mkdtempSync(path.join(process.env.KH_TEST_CACHE || os.tmpdir(), 'kh-ratio-'));
+      t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+      const file = path.join(dir, 'gcn.pdf');
+      fs.writeFileSync(file, Buffer.from(await pdf.arrayBuffer()));
+      const text = spawnSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).stdout;
+      for (const want of ['CHỦ TỊCH ỦY BAN NHÂN DÂN PHƯỜNG LÊ CHÂN', 'TM. ỦY BAN NHÂN DÂN',
+        'KT. CHỦ TỊCH', 'PHÓ CHỦ TỊCH']) {
+        assert.ok(text.includes(want), `the certificate lacks "${want}"`);
+      }
+      assert.ok(!text.includes('PHÓ CHỦ TỊCH ỦY BAN'), 'the heading names the chairman');
       page = await off.get(`/registrations/${ids.community}`);
       s = share(page.text);
       assert.deepEqual([s.num, s.den, s.met], [need, den, true], s.text);
