@@ -100,6 +100,22 @@ for (const backend of backends()) {
       const found = await off.get(`/units/11383/registrations?year=${YEAR}&model=family&q=${encodeURIComponent(plain(names[2]).toLowerCase())}`);
       assert.match(found.text, new RegExp(`>${names[2]}</a>`));
       assert.doesNotMatch(found.text, /id="reg-total">\(0\)/);
+      // The API: the same order and search, filtered and paged in SQL.
+      const base = `/api/v1/registrations?unit=11383&year=${YEAR}&model=family`;
+      let api = await off.json('GET', `${base}&order=name`);
+      assert.equal(api.status, 200);
+      assert.deepEqual(api.json.items.map((r) => r.subject_name), names);
+      api = await off.json('GET', `${base}&order=name&limit=2&offset=2`);
+      assert.equal(api.json.total, 4);
+      assert.deepEqual(api.json.items.map((r) => r.subject_name), names.slice(2));
+      api = await off.json('GET', `${base}&q=${encodeURIComponent(plain(names[2]).toLowerCase())}`);
+      assert.ok(api.json.total >= 1);
+      assert.ok(api.json.items.every((r) => plain(r.subject_name).toLowerCase()
+        .split(' ').some((w) => w.startsWith(plain(names[2]).toLowerCase().split(' ')[0]))));
+      assert.ok(api.json.items.some((r) => r.subject_name === names[2]));
+      api = await off.json('GET', `${base}&q=zzzz`);
+      assert.equal(api.json.total, 0);
+      assert.equal((await off.json('GET', `${base}&order=size`)).status, 400);
     });
 
     await t.test('a clan with member households is created and registered', async () => {
