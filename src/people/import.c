@@ -8,6 +8,7 @@
  * the audit log records that these people came from this import.
  */
 #include "people/import.h"
+#include "people/words.h"
 #include "auth/audit.h"
 #include "core/buf.h"
 #include "core/date.h"
@@ -518,17 +519,19 @@ apply_row(struct importer *im, const struct table_row *row,
 			im->res->updated++;
 		goto out;
 	}
-	rc = db_exec_args(im->db, "INSERT INTO people (unit_id, household_id,"
+	rc = db_query_int(im->db, "INSERT INTO people (unit_id, household_id,"
 	    " relation, is_head, full_name, name_key, sort_key, birth_date,"
 	    " birth_year_only, sex, id_number, phone, valid_from, created_at,"
 	    " updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
-	    " $12, $13, $14, $14)",
+	    " $12, $13, $14, $14) RETURNING id",
 	    DB_ARGS(DB_INT(p->unit_id), hh > 0 ? DB_INT(hh) : DB_NULL,
 	    DB_TEXT(p->relation), DB_INT(is_head(p->relation)), DB_TEXT(p->name),
 	    DB_TEXT(spaced),
 	    DB_BLOB(sort, sort_len), DB_TEXT(birth), DB_INT(p->year_only),
 	    DB_TEXT(sex), DB_TEXT(p->id[0] ? p->id : NULL), DB_TEXT(p->phone),
-	    DB_TEXT(im->today), DB_TEXT(im->now)), NULL, err);
+	    DB_TEXT(im->today), DB_TEXT(im->now)), &id, err);
+	if (rc == 0)
+		rc = people_words_set(im->db, id, spaced, err);
 	if (rc == 0)
 		im->res->imported++;
 out:
