@@ -91,6 +91,7 @@ struct importer {
 	size_t nseen, capseen;
 	char today[DATE_LEN];
 	char now[STAMP_LEN];
+	int64_t first_new, last_new;	/* ids of the people added */
 };
 
 void
@@ -530,10 +531,13 @@ apply_row(struct importer *im, const struct table_row *row,
 	    DB_BLOB(sort, sort_len), DB_TEXT(birth), DB_INT(p->year_only),
 	    DB_TEXT(sex), DB_TEXT(p->id[0] ? p->id : NULL), DB_TEXT(p->phone),
 	    DB_TEXT(im->today), DB_TEXT(im->now)), &id, err);
-	if (rc == 0)
-		rc = people_words_set(im->db, id, spaced, err);
-	if (rc == 0)
+	if (rc == 0) {
 		im->res->imported++;
+		if (im->first_new == 0 || id < im->first_new)
+			im->first_new = id;
+		if (id > im->last_new)
+			im->last_new = id;
+	}
 out:
 	free(key);
 	free(spaced);
@@ -637,6 +641,12 @@ run(struct db *db, const struct actor *a, int64_t unit_id,
 	rc = 0;
 	if (dry_run || (mode == PEOPLE_IMPORT_ALL && res->refused > 0))
 		goto out;	/* rolled back below */
+	/* The new people's words for the name search, in one statement. */
+	if (im.first_new > 0) {
+		rc = people_words_fill(db, im.first_new, im.last_new, err);
+		if (rc != 0)
+			goto out;
+	}
 	snprintf(uid, sizeof(uid), "%lld", (long long)unit_id);
 	summary = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "format",
 	    res->format, "mode", mode == PEOPLE_IMPORT_ALL ? "all" : "good-rows",

@@ -39,6 +39,26 @@ people_words_set(struct db *db, int64_t person_id, const char *key,
 	return rc;
 }
 
+int
+people_words_fill(struct db *db, int64_t first, int64_t last,
+    struct kh_err *err)
+{
+	/* The split of migration 0006: one character at a time, a word
+	 * ending at each space, in SQL common to both databases. */
+	return db_exec_args(db, "WITH RECURSIVE w (pid, s, i, cur) AS ("
+	    " SELECT p.id, p.name_key || ' ', 1, '' FROM people p"
+	    " WHERE p.id >= $1 AND p.id <= $2 AND NOT EXISTS (SELECT 1"
+	    "   FROM people_words x WHERE x.person_id = p.id)"
+	    " UNION ALL"
+	    " SELECT pid, s, i + 1, CASE WHEN substr(s, i, 1) = ' ' THEN ''"
+	    "   ELSE cur || substr(s, i, 1) END FROM w WHERE i <= length(s))"
+	    " INSERT INTO people_words (word, person_id)"
+	    " SELECT DISTINCT cur, pid FROM w"
+	    " WHERE i <= length(s) AND substr(s, i, 1) = ' ' AND cur <> ''"
+	    " ON CONFLICT DO NOTHING",
+	    DB_ARGS(DB_INT(first), DB_INT(last)), NULL, err);
+}
+
 bool
 people_word_range(const char *word, char **upper)
 {

@@ -25,6 +25,14 @@ int people_words_set(struct db *db, int64_t person_id, const char *key,
     struct kh_err *err);
 
 /*
+ * Give their words to the people with ids from first to last that have
+ * none (an import's new people: one statement instead of a few per row).
+ * Inside the caller's transaction.
+ */
+int people_words_fill(struct db *db, int64_t first, int64_t last,
+    struct kh_err *err);
+
+/*
  * The range of words that begin with `word`: word <= w < *upper. Only for
  * words of letters a-z and digits, whose order is the same in every
  * collation the databases may use; false (no range: search without the
