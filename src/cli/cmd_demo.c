@@ -1,7 +1,8 @@
 /*
  * cmd_demo.c - khuyenhoc demo: the administrative units and a small demo
- * data set for Hải Phòng (made-up people and organisations in real units),
- * so that `make run` opens on something to look at. Idempotent.
+ * data set for Hải Phòng (made-up people and organisations in real units,
+ * clans, and the learning models of 2023 to 2026: demo_models.c), so that
+ * `make run` opens on something to look at. Idempotent.
  */
 #include "cli/cli.h"
 #include "cli/cmd_criteria.h"
