@@ -17,6 +17,7 @@
 #include "io/doc.h"
 #include "io/table.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,27 @@ struct seen_id {
 	long row;
 };
 
+/*
+ * A new person waiting for the next bulk insert: new rows are written a few
+ * thousand at a time through db_copy_* (COPY on PostgreSQL: one round trip
+ * for the lot instead of one per row). `match` is what a later row without
+ * a CCCD number is matched by (unit, name key, birth date, household), so
+ * that a row repeated in the file is still found before it is written.
+ */
+struct pending {
+	int64_t unit_id, household_id;
+	char *relation, *name, *spaced, *phone, *match;
+	unsigned char *sort;
+	size_t sort_len;
+	char birth[DATE_LEN];	/* "" when none */
+	int year_only, is_head;
+	char sex[2];		/* "M", "F" or "" */
+	char id[13];		/* "" when none */
+};
+
+#define PENDING_MAX 2000
+#define PENDING_SLOTS 4096	/* match set: a power of two, half full at most */
+
 struct importer {
 	struct db *db;
 	const struct actor *a;
@@ -91,7 +113,10 @@ struct importer {
 	size_t nseen, capseen;
 	char today[DATE_LEN];
 	char now[STAMP_LEN];
-	int64_t first_new, last_new;	/* ids of the people added */
+	int64_t first_new;	/* people with ids from here on are new */
+	struct pending *pend;	/* PENDING_MAX rows waiting to be written */
+	size_t npend;
+	const char **pend_set;	/* the rows' match keys, PENDING_SLOTS */
 };
 
 void
@@ -419,6 +444,84 @@ is_head(const char *relation)
 	return head;
 }
 
+static char *
+match_key(int64_t unit_id, const char *spaced, const char *birth,
+    const char *household)
+{
+	return xasprintf("%lld\x1f%s\x1f%s\x1f%s", (long long)unit_id, spaced,
+	    birth != NULL ? birth : "", household);
+}
+
+/* The slot of key in the match set: where it is, or the empty one where it
+ * would go. */
+static const char **
+pending_slot(struct importer *im, const char *key)
+{
+	size_t i = id_hash(key) & (PENDING_SLOTS - 1);
+
+	while (im->pend_set[i] != NULL && strcmp(im->pend_set[i], key) != 0)
+		i = (i + 1) & (PENDING_SLOTS - 1);
+	return &im->pend_set[i];
+}
+
+static void
+pending_clear(struct importer *im)
+{
+	for (size_t i = 0; i < im->npend; i++) {
+		struct pending *q = &im->pend[i];
+
+		free(q->relation);
+		free(q->name);
+		free(q->spaced);
+		free(q->phone);
+		free(q->match);
+		free(q->sort);
+	}
+	im->npend = 0;
+	if (im->pend_set != NULL)
+		memset(im->pend_set, 0, PENDING_SLOTS * sizeof(*im->pend_set));
+}
+
+/* Write the waiting rows in one bulk insert. */
+static int
+pending_flush(struct importer *im, struct kh_err *err)
+{
+	static const char *const cols[] = {"unit_id", "household_id",
+	    "relation", "is_head", "full_name", "name_key", "sort_key",
+	    "birth_date", "birth_year_only", "sex", "id_number", "phone",
+	    "valid_from", "created_at", "updated_at"};
+	struct db_copy *c = NULL;
+	int rc = 0, rc2;
+
+	if (im->npend == 0)
+		return 0;
+	if (im->first_new == 0)
+		rc = db_query_int(im->db, "SELECT COALESCE(max(id), 0) + 1 FROM"
+		    " people", DB_NOARGS, &im->first_new, err);
+	if (rc == 0)
+		rc = db_copy_begin(im->db, "people", cols, 15, &c, err);
+	for (size_t i = 0; rc == 0 && i < im->npend; i++) {
+		const struct pending *q = &im->pend[i];
+
+		rc = db_copy_row(c, DB_ARGS(DB_INT(q->unit_id),
+		    q->household_id > 0 ? DB_INT(q->household_id) : DB_NULL,
+		    DB_TEXT(q->relation), DB_INT(q->is_head), DB_TEXT(q->name),
+		    DB_TEXT(q->spaced), DB_BLOB(q->sort, q->sort_len),
+		    DB_TEXT(q->birth[0] ? q->birth : NULL), DB_INT(q->year_only),
+		    DB_TEXT(q->sex[0] ? q->sex : NULL),
+		    DB_TEXT(q->id[0] ? q->id : NULL), DB_TEXT(q->phone),
+		    DB_TEXT(im->today), DB_TEXT(im->now), DB_TEXT(im->now)), err);
+	}
+	if (c != NULL) {
+		/* Ended even after a failed row; the caller rolls back. */
+		rc2 = db_copy_end(c, rc == 0 ? err : NULL);
+		if (rc == 0)
+			rc = rc2;
+	}
+	pending_clear(im);
+	return rc;
+}
+
 /* Apply one checked row: insert, update or leave as it is. */
 static int
 apply_row(struct importer *im, const struct table_row *row,
@@ -472,7 +575,17 @@ apply_row(struct importer *im, const struct table_row *row,
 		if (rc < 0)
 			goto out;
 	} else {
-		/* Without a number: the same name, birth date and household. */
+		/* Without a number: the same name, birth date and household,
+		 * among the rows waiting to be written, then in the registry. */
+		char *mk = match_key(p->unit_id, spaced, birth, p->household);
+		bool waiting = im->pend_set != NULL &&
+		    *pending_slot(im, mk) != NULL;
+
+		free(mk);
+		if (waiting) {
+			im->res->unchanged++;
+			goto out;
+		}
 		rc = db_query_int(im->db, "SELECT p.id FROM people p"
 		    " LEFT JOIN households h ON h.id = p.household_id"
 		    " WHERE p.name_key = $1 AND COALESCE(p.birth_date, '') = $2"
@@ -520,24 +633,36 @@ apply_row(struct importer *im, const struct table_row *row,
 			im->res->updated++;
 		goto out;
 	}
-	rc = db_query_int(im->db, "INSERT INTO people (unit_id, household_id,"
-	    " relation, is_head, full_name, name_key, sort_key, birth_date,"
-	    " birth_year_only, sex, id_number, phone, valid_from, created_at,"
-	    " updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
-	    " $12, $13, $14, $14) RETURNING id",
-	    DB_ARGS(DB_INT(p->unit_id), hh > 0 ? DB_INT(hh) : DB_NULL,
-	    DB_TEXT(p->relation), DB_INT(is_head(p->relation)), DB_TEXT(p->name),
-	    DB_TEXT(spaced),
-	    DB_BLOB(sort, sort_len), DB_TEXT(birth), DB_INT(p->year_only),
-	    DB_TEXT(sex), DB_TEXT(p->id[0] ? p->id : NULL), DB_TEXT(p->phone),
-	    DB_TEXT(im->today), DB_TEXT(im->now)), &id, err);
-	if (rc == 0) {
-		im->res->imported++;
-		if (im->first_new == 0 || id < im->first_new)
-			im->first_new = id;
-		if (id > im->last_new)
-			im->last_new = id;
+	if (im->pend == NULL) {
+		im->pend = xcalloc(PENDING_MAX, sizeof(*im->pend));
+		im->pend_set = xcalloc(PENDING_SLOTS, sizeof(*im->pend_set));
 	}
+	{
+		struct pending *q = &im->pend[im->npend++];
+
+		memset(q, 0, sizeof(*q));
+		q->unit_id = p->unit_id;
+		q->household_id = hh;
+		q->relation = xstrdup(p->relation);
+		q->is_head = is_head(p->relation);
+		q->name = xstrdup(p->name);
+		q->spaced = spaced;
+		spaced = NULL;
+		q->sort = sort;
+		q->sort_len = sort_len;
+		sort = NULL;
+		snprintf(q->birth, sizeof(q->birth), "%s", birth != NULL ? birth :
+		    "");
+		q->year_only = p->year_only;
+		snprintf(q->sex, sizeof(q->sex), "%s", sex != NULL ? sex : "");
+		snprintf(q->id, sizeof(q->id), "%s", p->id);
+		q->phone = xstrdup(p->phone);
+		q->match = match_key(p->unit_id, q->spaced, birth, p->household);
+		*pending_slot(im, q->match) = q->match;
+	}
+	im->res->imported++;
+	if (im->npend == PENDING_MAX)
+		rc = pending_flush(im, err);
 out:
 	free(key);
 	free(spaced);
@@ -641,9 +766,12 @@ run(struct db *db, const struct actor *a, int64_t unit_id,
 	rc = 0;
 	if (dry_run || (mode == PEOPLE_IMPORT_ALL && res->refused > 0))
 		goto out;	/* rolled back below */
+	rc = pending_flush(&im, err);
+	if (rc != 0)
+		goto out;
 	/* The new people's words for the name search, in one statement. */
 	if (im.first_new > 0) {
-		rc = people_words_fill(db, im.first_new, im.last_new, err);
+		rc = people_words_fill(db, im.first_new, INT64_MAX, err);
 		if (rc != 0)
 			goto out;
 	}
@@ -680,6 +808,9 @@ out:
 		free(im.hh[i].code);
 	free(im.hh);
 	free(im.seen);
+	pending_clear(&im);
+	free(im.pend);
+	free(im.pend_set);
 	return rc;
 }
 

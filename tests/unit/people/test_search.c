@@ -193,3 +193,80 @@ Test(people_search, words_index_answers_like_the_rule_on_postgresql)
 		cr_skip_test("no PostgreSQL test cluster");
 	run(db);
 }
+
+/*
+ * New rows are written a few thousand at a time (COPY on PostgreSQL): a row
+ * repeated in the file is still recognised, whether its first copy is
+ * waiting in memory or already written, and every new person gets their
+ * words.
+ */
+static void
+run_bulk(struct db *db)
+{
+	struct kh_err err = KH_ERR_INIT;
+	struct people_import_result r;
+	struct person_list l;
+	struct people_query q;
+	struct unit commune = UNIT_INIT;
+	struct actor sys;
+	struct buf csv = BUF_INIT;
+	int64_t n = 0;
+
+	cr_assert(auth_system_actor(db, &sys, &err) == 0);
+	cr_assert(units_find(db, &sys, "11383", NULL, &commune, &err) == 0);
+	buf_puts(&csv, "Họ và tên,Ngày sinh,Mã hộ\n");
+	for (int i = 0; i < 4500; i++)
+		buf_printf(&csv, "Nguyễn Văn Người%d,01/01/1990,H%d\n", i, i / 4);
+	/* Row 5 again while it waits, row 7 again after it was written. */
+	buf_puts(&csv, "Nguyễn Văn Người5,01/01/1990,H1\n");
+	buf_printf(&csv, "Lê Thị Cuối,02/02/1992,H9999\n");
+	buf_puts(&csv, "Nguyễn Văn Người7,01/01/1990,H1\n");
+	cr_assert(people_import_mem(db, &sys, commune.id, csv.data, csv.len,
+	    PEOPLE_IMPORT_ALL, false, &r, &err) == 0, "%s", err.detail);
+	cr_assert_eq(r.read, 4503);
+	cr_assert_eq(r.imported, 4501);
+	cr_assert_eq(r.unchanged, 2);
+	cr_assert_eq(r.refused, 0);
+	cr_assert(r.committed);
+	people_import_result_cleanup(&r);
+	cr_assert(db_query_int(db, "SELECT count(*) FROM people", DB_NOARGS, &n,
+	    &err) == 0);
+	cr_assert_eq(n, 4501);
+	cr_assert(db_query_int(db, "SELECT count(*) FROM households", DB_NOARGS,
+	    &n, &err) == 0);
+	cr_assert_eq(n, 1126);
+	cr_assert(db_query_int(db, "SELECT count(DISTINCT person_id) FROM"
+	    " people_words", DB_NOARGS, &n, &err) == 0);
+	cr_assert_eq(n, 4501);
+	memset(&q, 0, sizeof(q));
+	q.unit_id = commune.id;
+	q.q = "cuoi le";
+	cr_assert(people_list(db, &sys, &q, &l, &err) == 0);
+	cr_assert_eq(l.total, 1);
+	cr_assert_str_eq(l.items[0].household_code, "H9999");
+	person_list_cleanup(&l);
+	/* Again: every row matched, nothing written. */
+	cr_assert(people_import_mem(db, &sys, commune.id, csv.data, csv.len,
+	    PEOPLE_IMPORT_ALL, false, &r, &err) == 0);
+	cr_assert_eq(r.imported, 0);
+	cr_assert_eq(r.unchanged, 4503);
+	people_import_result_cleanup(&r);
+	buf_free(&csv);
+	unit_cleanup(&commune);
+	db_close(db);
+}
+
+Test(people_search, bulk_import_matches_repeated_rows, .timeout = 120)
+{
+	run_bulk(testdb_open_units());
+}
+
+Test(people_search, bulk_import_matches_repeated_rows_on_postgresql,
+    .timeout = 120)
+{
+	struct db *db = testdb_open_units_pg();
+
+	if (db == NULL)
+		cr_skip_test("no PostgreSQL test cluster");
+	run_bulk(db);
+}
