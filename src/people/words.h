@@ -26,8 +26,8 @@ int people_words_set(struct db *db, int64_t person_id, const char *key,
 
 /*
  * Give their words to the people with ids from first to last that have
- * none (an import's new people: one statement instead of a few per row).
- * Inside the caller's transaction.
+ * none (an import's new people: a bulk write instead of a few statements
+ * per row). Inside the caller's transaction.
  */
 int people_words_fill(struct db *db, int64_t first, int64_t last,
     struct kh_err *err);
