@@ -10,6 +10,7 @@
  *
  *   bench-core URL [ORGS_PER_COMMUNE]
  *   bench-core people URL ROWS DIR      (bench_people.c)
+ *   bench-core models URL CITIZENS HOUSEHOLDS   (bench_models.c)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,6 +150,7 @@ time_reference(struct db *db, int64_t *n)
 }
 
 int bench_people(const char *url, long n, const char *dir);
+int bench_models(const char *url, long citizens, long households);
 
 int
 main(int argc, char **argv)
@@ -172,9 +174,12 @@ main(int argc, char **argv)
 
 	if (argc >= 5 && strcmp(argv[1], "people") == 0)
 		return bench_people(argv[2], atol(argv[3]), argv[4]);
+	if (argc >= 5 && strcmp(argv[1], "models") == 0)
+		return bench_models(argv[2], atol(argv[3]), atol(argv[4]));
 	if (argc < 2) {
 		fprintf(stderr, "usage: bench-core URL [ORGS_PER_COMMUNE]\n"
-		    "       bench-core people URL ROWS DIR\n");
+		    "       bench-core people URL ROWS DIR\n"
+		    "       bench-core models URL CITIZENS HOUSEHOLDS\n");
 		return 2;
 	}
 	if (db_open(argv[1], &db, &err) != 0 || db_migrate(db, NULL, &err) != 0)

@@ -5,7 +5,10 @@
 #      PostgreSQL when a test cluster can be started), against a full count;
 #   2. the people import of a generated list (CSV, then .xlsx) against a
 #      raw prepared-insert loop, a page of 50 people in name order;
-#   3. requests/s of a unit page for a logged-in officer against /healthz of
+#   3. the registered-vs-recognised roll-up of a province (1,000,000
+#      citizens' and 300,000 households' registrations) against a plain
+#      GROUP BY count over the same rows;
+#   4. requests/s of a unit page for a logged-in officer against /healthz of
 #      the same server, and the server's peak resident memory under that load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +39,16 @@ if [ -n "${PG_STARTED:-}" ]; then
 	PGOPTIONS=--client-min-messages=warning "${KH_PSQL:-psql}" -q "$KHUYENHOC_TEST_PG" \
 	    -c "DROP SCHEMA public CASCADE; CREATE SCHEMA public;" >/dev/null
 	build/bench-core people "$KHUYENHOC_TEST_PG" "${KH_BENCH_PEOPLE_PG:-50000}" "$tmp"
+fi
+
+echo "== Learning-models roll-up of a province (SQLite)"
+build/bench-core models "sqlite:$tmp/models.db" "${KH_BENCH_CITIZENS:-1000000}" "${KH_BENCH_HOUSEHOLDS:-300000}"
+rm -f "$tmp/models.db"*
+if [ -n "${PG_STARTED:-}" ]; then
+	echo "== Learning-models roll-up of a province (PostgreSQL)"
+	PGOPTIONS=--client-min-messages=warning "${KH_PSQL:-psql}" -q "$KHUYENHOC_TEST_PG" \
+	    -c "DROP SCHEMA public CASCADE; CREATE SCHEMA public;" >/dev/null
+	build/bench-core models "$KHUYENHOC_TEST_PG" "${KH_BENCH_CITIZENS:-1000000}" "${KH_BENCH_HOUSEHOLDS:-300000}"
 fi
 
 echo "== HTTP: unit page for a logged-in officer vs /healthz"

@@ -1,10 +1,12 @@
 /*
  * cmd_demo.c - khuyenhoc demo: the administrative units and a small demo
- * data set for Hải Phòng (made-up people and organisations in real units),
- * so that `make run` opens on something to look at. Idempotent.
+ * data set for Hải Phòng (made-up people and organisations in real units,
+ * clans, and the learning models of 2023 to 2026: demo_models.c), so that
+ * `make run` opens on something to look at. Idempotent.
  */
 #include "cli/cli.h"
 #include "cli/cmd_criteria.h"
+#include "cli/demo_models.h"
 #include "models/models.h"
 #include "auth/users.h"
 #include "core/i18n.h"
@@ -167,6 +169,7 @@ int
 cmd_demo(int argc, char **argv)
 {
 	struct cli_opt o[] = {{"db", true, NULL, false}};
+	struct demo_models_stats ms;
 	struct kh_err err = KH_ERR_INIT;
 	const char *url, *pos[1];
 	char *import_argv[3];
@@ -226,6 +229,10 @@ cmd_demo(int argc, char **argv)
 		rc = demo_village_people(db, &sys, "11383-TDP12", 35, &made, &err);
 	if (rc == 0)
 		rc = demo_village_people(db, &sys, "11311-TDP03", 30, &made, &err);
+	/* Clans and the learning-models cycle of 2023 to 2026. */
+	memset(&ms, 0, sizeof(ms));
+	if (rc == 0)
+		rc = demo_models(db, &sys, &ms, &err);
 	for (i = 0; rc == 0 && i < sizeof(demo_users) / sizeof(demo_users[0]); i++) {
 		const struct demo_user *d = &demo_users[i];
 		struct user_input in = {d->login, d->full_name, d->role, d->unit,
@@ -245,6 +252,11 @@ cmd_demo(int argc, char **argv)
 		return kh_kind_exit_code(rc);
 	}
 	printf("%s: %d\n", i18n_tr(cli_lang(), N_("Demo records added")), made);
+	printf("%s: %d, %s: %d, %s: %d\n",
+	    i18n_tr(cli_lang(), N_("clans added")), ms.clans,
+	    i18n_tr(cli_lang(), N_("learning-model registrations added")),
+	    ms.registrations,
+	    i18n_tr(cli_lang(), N_("recognition decisions added")), ms.decisions);
 	printf("%s (%s: %s)\n", i18n_tr(cli_lang(), N_("Demo accounts")),
 	    i18n_tr(cli_lang(), N_("password")), DEMO_PASSWORD);
 	for (i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++)

@@ -38,59 +38,61 @@ row_add(struct model_rollup *r)
 	return row;
 }
 
-#define SQL_COUNTS \
-	" r.model, COALESCE(r.subject_group, 0)," \
-	" SUM(CASE WHEN r.state <> 'withdrawn' THEN 1 ELSE 0 END)," \
-	" SUM(CASE WHEN r.state = 'recognised' THEN 1 ELSE 0 END)"
-
 int
 models_rollup(struct db *db, const struct actor *a, int64_t unit_id, int year,
     struct model_rollup *out, struct kh_err *err)
 {
-	static const char sql_total[] =
-	    "SELECT u.id, u.code, u.name," SQL_COUNTS
-	    " FROM units u JOIN unit_tree t ON t.ancestor_id = u.id"
-	    " JOIN model_registrations r ON r.unit_id = t.descendant_id"
-	    " WHERE u.id = $1 AND r.year = $2"
-	    " GROUP BY u.id, u.code, u.name, r.model, COALESCE(r.subject_group, 0)"
-	    " ORDER BY r.model, COALESCE(r.subject_group, 0)";
-	static const char sql_children[] =
-	    "SELECT c.id, c.code, c.name," SQL_COUNTS
-	    " FROM units c JOIN unit_tree t ON t.ancestor_id = c.id"
-	    " JOIN model_registrations r ON r.unit_id = t.descendant_id"
-	    " WHERE c.parent_id = $1 AND r.year = $2"
-	    " GROUP BY c.id, c.code, c.name, r.model, COALESCE(r.subject_group, 0)"
-	    " ORDER BY c.code, c.id, r.model, COALESCE(r.subject_group, 0)";
-	const char *const sqls[] = {sql_total, sql_children};
+	/*
+	 * One pass over the year's registrations of the subtree: counted per
+	 * managing unit first (an index-only range scan per unit of the
+	 * closure, with the covering index of migration 0006), then those few
+	 * thousand rows summed up to the asked unit and to each child. Reading
+	 * the registrations once instead of once for the total and again for
+	 * the children took a province of 1.3 million registrations from
+	 * 10.8 s to 0.8 s on SQLite and from 1.6 s to 0.3 s on PostgreSQL
+	 * (docs/benchmarks.md).
+	 */
+	static const char sql[] =
+	    "SELECT c.id, c.code, c.name, x.model, x.grp, SUM(x.reg), SUM(x.rec)"
+	    " FROM (SELECT r.unit_id, r.model, COALESCE(r.subject_group, 0) AS grp,"
+	    "   SUM(CASE WHEN r.state <> 'withdrawn' THEN 1 ELSE 0 END) AS reg,"
+	    "   SUM(CASE WHEN r.state = 'recognised' THEN 1 ELSE 0 END) AS rec"
+	    "   FROM unit_tree t JOIN model_registrations r"
+	    "   ON r.unit_id = t.descendant_id"
+	    "   WHERE t.ancestor_id = $1 AND r.year = $2"
+	    "   GROUP BY r.unit_id, r.model, COALESCE(r.subject_group, 0)) x"
+	    " JOIN unit_tree t2 ON t2.descendant_id = x.unit_id"
+	    " JOIN units c ON c.id = t2.ancestor_id"
+	    " WHERE c.id = $1 OR c.parent_id = $1"
+	    " GROUP BY c.id, c.code, c.name, x.model, x.grp"
+	    " ORDER BY CASE WHEN c.id = $1 THEN 0 ELSE 1 END, c.code, c.id,"
+	    " x.model, x.grp";
 	struct db_stmt *st;
-	int rc, pass;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	rc = auth_can_read(db, a, unit_id, err);
 	if (rc != 0)
 		return rc;
-	for (pass = 0; pass < 2; pass++) {
-		rc = db_prepare(db, sqls[pass], DB_ARGS(DB_INT(unit_id),
-		    DB_INT(year)), &st, err);
-		if (rc != 0)
-			break;
-		while ((rc = db_step(st, err)) == 1) {
-			struct model_rollup_row *row = row_add(out);
+	rc = db_prepare(db, sql, DB_ARGS(DB_INT(unit_id), DB_INT(year)), &st,
+	    err);
+	if (rc != 0)
+		return rc;
+	while ((rc = db_step(st, err)) == 1) {
+		struct model_rollup_row *row = row_add(out);
 
-			row->unit_id = db_col_int(st, 0);
-			row->unit_code = models_col_str(st, 1);
-			row->unit_name = models_col_str(st, 2);
-			row->total = pass == 0;
-			row->model = models_col_str(st, 3);
-			row->subject_group = (int)db_col_int(st, 4);
-			row->registered = db_col_int(st, 5);
-			row->recognised = db_col_int(st, 6);
-		}
-		db_finalize(st);
-		if (rc < 0)
-			break;
-		rc = 0;
+		row->unit_id = db_col_int(st, 0);
+		row->unit_code = models_col_str(st, 1);
+		row->unit_name = models_col_str(st, 2);
+		row->total = row->unit_id == unit_id;
+		row->model = models_col_str(st, 3);
+		row->subject_group = (int)db_col_int(st, 4);
+		row->registered = db_col_int(st, 5);
+		row->recognised = db_col_int(st, 6);
 	}
+	db_finalize(st);
+	if (rc > 0)
+		rc = 0;
 	if (rc != 0)
 		model_rollup_cleanup(out);
 	return rc;

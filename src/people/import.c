@@ -8,6 +8,7 @@
  * the audit log records that these people came from this import.
  */
 #include "people/import.h"
+#include "people/words.h"
 #include "auth/audit.h"
 #include "core/buf.h"
 #include "core/date.h"
@@ -16,6 +17,7 @@
 #include "io/doc.h"
 #include "io/table.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +78,44 @@ struct seen_id {
 	long row;
 };
 
+/*
+ * A new person waiting for the next bulk insert: new rows are written a few
+ * thousand at a time through db_copy_* (COPY on PostgreSQL: one round trip
+ * for the lot instead of one per row). `match` is what a later row without
+ * a CCCD number is matched by (unit, name key, birth date, household), so
+ * that a row repeated in the file is still found before it is written.
+ */
+struct pending {
+	int64_t unit_id, household_id;
+	char *relation, *name, *spaced, *phone, *match;
+	unsigned char *sort;
+	size_t sort_len;
+	char birth[DATE_LEN];	/* "" when none */
+	int year_only, is_head;
+	char sex[2];		/* "M", "F" or "" */
+	char id[13];		/* "" when none */
+};
+
+#define PENDING_MAX 2000
+#define PENDING_SLOTS 4096	/* match set: a power of two, half full at most */
+
+/*
+ * Rows are read HELD_MAX at a time, checked, and their CCCD numbers looked
+ * up in the registry with one query for the lot (through a temporary table)
+ * instead of one query per row; then each is applied in file order. What
+ * the query found for a number cannot change within the batch: a second row
+ * with the same number is refused by seen_before().
+ */
+#define HELD_MAX 2000
+#define KNOWN_SLOTS 4096
+
+/* A person of the registry found by a CCCD number of the batch. */
+struct known {
+	char id[13];		/* "" for an empty slot */
+	int64_t pid, unit_id;
+	char *name_key, *birth, *sex, *household, *relation, *phone, *name;
+};
+
 struct importer {
 	struct db *db;
 	const struct actor *a;
@@ -90,6 +130,14 @@ struct importer {
 	size_t nseen, capseen;
 	char today[DATE_LEN];
 	char now[STAMP_LEN];
+	int64_t first_new;	/* people with ids from here on are new */
+	struct pending *pend;	/* PENDING_MAX rows waiting to be written */
+	size_t npend;
+	const char **pend_set;	/* the rows' match keys, PENDING_SLOTS */
+	struct held *held;	/* HELD_MAX rows read, not yet applied */
+	size_t nheld;
+	struct known *known;	/* KNOWN_SLOTS, open addressing by number */
+	bool have_ids_table;
 };
 
 void
@@ -232,38 +280,80 @@ hh_slot(struct importer *im, int64_t unit_id, const char *code)
 	return &im->hh[i];
 }
 
+/* Room for one more household in im->hh. */
+static void
+hh_grow(struct importer *im)
+{
+	struct hh_entry *old = im->hh;
+	size_t oldcap = im->caphh;
+
+	if (im->nhh * 2 < im->caphh)
+		return;
+	im->caphh = oldcap ? oldcap * 2 : 1024;
+	im->hh = xcalloc(im->caphh, sizeof(*im->hh));
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i].code != NULL)
+			*hh_slot(im, old[i].unit_id, old[i].code) = old[i];
+	free(old);
+}
+
+/* The households already under the unit, read once: a new list then costs
+ * one statement per new household instead of a lookup per row. */
+static int
+load_households(struct importer *im, struct kh_err *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	rc = db_prepare(im->db, "SELECT h.id, h.unit_id, h.code FROM households h"
+	    " WHERE EXISTS (SELECT 1 FROM unit_tree t WHERE t.ancestor_id = $1"
+	    " AND t.descendant_id = h.unit_id)", DB_ARGS(DB_INT(im->unit_id)),
+	    &st, err);
+	if (rc != 0)
+		return rc;
+	while ((rc = db_step(st, err)) == 1) {
+		const char *code = db_col_text(st, 2);
+		struct hh_entry *e;
+
+		if (code == NULL)
+			continue;
+		hh_grow(im);
+		e = hh_slot(im, db_col_int(st, 1), code);
+		if (e->code != NULL)
+			continue;
+		e->unit_id = db_col_int(st, 1);
+		e->code = xstrdup(code);
+		e->id = db_col_int(st, 0);
+		im->nhh++;
+	}
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
 static int
 household_id(struct importer *im, int64_t unit_id, const char *code,
     int64_t *id, struct kh_err *err)
 {
 	struct hh_entry *e;
-	size_t i;
 	int rc;
 
-	if (im->nhh * 2 >= im->caphh) {
-		struct hh_entry *old = im->hh;
-		size_t oldcap = im->caphh;
-
-		im->caphh = oldcap ? oldcap * 2 : 1024;
-		im->hh = xcalloc(im->caphh, sizeof(*e));
-		for (i = 0; i < oldcap; i++)
-			if (old[i].code != NULL)
-				*hh_slot(im, old[i].unit_id, old[i].code) = old[i];
-		free(old);
-	}
+	hh_grow(im);
 	e = hh_slot(im, unit_id, code);
 	if (e->code != NULL) {
 		*id = e->id;
 		return 0;
 	}
-	rc = db_query_int(im->db, "SELECT id FROM households WHERE unit_id = $1"
-	    " AND code = $2", DB_ARGS(DB_INT(unit_id), DB_TEXT(code)), id, err);
+	/* Not there when the import began; someone may have added it since. */
+	rc = db_query_int(im->db, "INSERT INTO households (unit_id, code,"
+	    " valid_from, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)"
+	    " ON CONFLICT (unit_id, code) DO NOTHING RETURNING id",
+	    DB_ARGS(DB_INT(unit_id), DB_TEXT(code), DB_TEXT(im->today),
+	    DB_TEXT(im->now)), id, err);
 	if (rc == KH_E_NOT_FOUND) {
 		kh_err_clear(err);
-		rc = db_query_int(im->db, "INSERT INTO households (unit_id, code,"
-		    " valid_from, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)"
-		    " RETURNING id", DB_ARGS(DB_INT(unit_id), DB_TEXT(code),
-		    DB_TEXT(im->today), DB_TEXT(im->now)), id, err);
+		rc = db_query_int(im->db, "SELECT id FROM households WHERE"
+		    " unit_id = $1 AND code = $2", DB_ARGS(DB_INT(unit_id),
+		    DB_TEXT(code)), id, err);
 	}
 	if (rc != 0)
 		return rc;
@@ -331,6 +421,15 @@ struct parsed {
 	const char *household;
 	const char *phone;
 	int64_t unit_id;
+};
+
+struct held {
+	struct table_row row;	/* cells: copies owned here */
+	char **cells;
+	struct parsed p;	/* points into cells */
+	int rc;			/* of parse_row */
+	enum field bad;
+	struct kh_err err;
 };
 
 static int
@@ -417,6 +516,188 @@ is_head(const char *relation)
 	return head;
 }
 
+static char *
+match_key(int64_t unit_id, const char *spaced, const char *birth,
+    const char *household)
+{
+	return xasprintf("%lld\x1f%s\x1f%s\x1f%s", (long long)unit_id, spaced,
+	    birth != NULL ? birth : "", household);
+}
+
+/* The slot of key in the match set: where it is, or the empty one where it
+ * would go. */
+static const char **
+pending_slot(struct importer *im, const char *key)
+{
+	size_t i = id_hash(key) & (PENDING_SLOTS - 1);
+
+	while (im->pend_set[i] != NULL && strcmp(im->pend_set[i], key) != 0)
+		i = (i + 1) & (PENDING_SLOTS - 1);
+	return &im->pend_set[i];
+}
+
+static void
+pending_clear(struct importer *im)
+{
+	for (size_t i = 0; i < im->npend; i++) {
+		struct pending *q = &im->pend[i];
+
+		free(q->relation);
+		free(q->name);
+		free(q->spaced);
+		free(q->phone);
+		free(q->match);
+		free(q->sort);
+	}
+	im->npend = 0;
+	if (im->pend_set != NULL)
+		memset(im->pend_set, 0, PENDING_SLOTS * sizeof(*im->pend_set));
+}
+
+/* Write the waiting rows in one bulk insert. */
+static int
+pending_flush(struct importer *im, struct kh_err *err)
+{
+	static const char *const cols[] = {"unit_id", "household_id",
+	    "relation", "is_head", "full_name", "name_key", "sort_key",
+	    "birth_date", "birth_year_only", "sex", "id_number", "phone",
+	    "valid_from", "created_at", "updated_at"};
+	struct db_copy *c = NULL;
+	int rc = 0, rc2;
+
+	if (im->npend == 0)
+		return 0;
+	if (im->first_new == 0)
+		rc = db_query_int(im->db, "SELECT COALESCE(max(id), 0) + 1 FROM"
+		    " people", DB_NOARGS, &im->first_new, err);
+	if (rc == 0)
+		rc = db_copy_begin(im->db, "people", cols, 15, &c, err);
+	for (size_t i = 0; rc == 0 && i < im->npend; i++) {
+		const struct pending *q = &im->pend[i];
+
+		rc = db_copy_row(c, DB_ARGS(DB_INT(q->unit_id),
+		    q->household_id > 0 ? DB_INT(q->household_id) : DB_NULL,
+		    DB_TEXT(q->relation), DB_INT(q->is_head), DB_TEXT(q->name),
+		    DB_TEXT(q->spaced), DB_BLOB(q->sort, q->sort_len),
+		    DB_TEXT(q->birth[0] ? q->birth : NULL), DB_INT(q->year_only),
+		    DB_TEXT(q->sex[0] ? q->sex : NULL),
+		    DB_TEXT(q->id[0] ? q->id : NULL), DB_TEXT(q->phone),
+		    DB_TEXT(im->today), DB_TEXT(im->now), DB_TEXT(im->now)), err);
+	}
+	if (c != NULL) {
+		/* Ended even after a failed row; the caller rolls back. */
+		rc2 = db_copy_end(c, rc == 0 ? err : NULL);
+		if (rc == 0)
+			rc = rc2;
+	}
+	pending_clear(im);
+	return rc;
+}
+
+static struct known *
+known_slot(struct importer *im, const char *id)
+{
+	size_t i = id_hash(id) & (KNOWN_SLOTS - 1);
+
+	while (im->known[i].id[0] != '\0' && strcmp(im->known[i].id, id) != 0)
+		i = (i + 1) & (KNOWN_SLOTS - 1);
+	return &im->known[i];
+}
+
+static void
+known_clear(struct importer *im)
+{
+	if (im->known == NULL)
+		return;
+	for (size_t i = 0; i < KNOWN_SLOTS; i++) {
+		struct known *k = &im->known[i];
+
+		if (k->id[0] == '\0')
+			continue;
+		free(k->name_key);
+		free(k->birth);
+		free(k->sex);
+		free(k->household);
+		free(k->relation);
+		free(k->phone);
+		free(k->name);
+		memset(k, 0, sizeof(*k));
+	}
+}
+
+/* Look up the CCCD numbers of the held rows in one query. */
+static int
+known_fetch(struct importer *im, struct kh_err *err)
+{
+	static const char *const cols[] = {"id_number"};
+	struct db_copy *c = NULL;
+	struct db_stmt *st;
+	size_t n = 0;
+	int rc = 0, rc2;
+
+	if (im->known == NULL)
+		im->known = xcalloc(KNOWN_SLOTS, sizeof(*im->known));
+	known_clear(im);
+	for (size_t i = 0; i < im->nheld; i++)
+		if (im->held[i].rc == 0 && im->held[i].p.id[0] != '\0')
+			n++;
+	if (n == 0)
+		return 0;
+	if (!im->have_ids_table) {
+		/* A temporary table lives as long as the connection; it is
+		 * emptied before each use. */
+		rc = db_exec_script(im->db, "CREATE TEMP TABLE IF NOT EXISTS"
+		    " import_ids (id_number TEXT NOT NULL)", err);
+		if (rc != 0)
+			return rc;
+		im->have_ids_table = true;
+	}
+	rc = db_exec_args(im->db, "DELETE FROM import_ids", DB_NOARGS, NULL,
+	    err);
+	if (rc == 0)
+		rc = db_copy_begin(im->db, "import_ids", cols, 1, &c, err);
+	for (size_t i = 0; rc == 0 && i < im->nheld; i++)
+		if (im->held[i].rc == 0 && im->held[i].p.id[0] != '\0')
+			rc = db_copy_row(c, DB_ARGS(DB_TEXT(im->held[i].p.id)),
+			    err);
+	if (c != NULL) {
+		rc2 = db_copy_end(c, rc == 0 ? err : NULL);
+		if (rc == 0)
+			rc = rc2;
+	}
+	if (rc == 0)
+		rc = db_prepare(im->db, "SELECT p.id_number, p.id, p.unit_id,"
+		    " p.name_key, COALESCE(p.birth_date, ''), COALESCE(p.sex, ''),"
+		    " COALESCE(h.code, ''), p.relation, p.phone, p.full_name"
+		    " FROM import_ids k CROSS JOIN people p"
+		    " LEFT JOIN households h ON h.id = p.household_id"
+		    " WHERE p.id_number = k.id_number", DB_NOARGS, &st, err);
+	if (rc != 0)
+		return rc;
+	while ((rc = db_step(st, err)) == 1) {
+		const char *id = db_col_text(st, 0);
+		struct known *k;
+
+		if (id == NULL || strlen(id) >= sizeof(k->id))
+			continue;
+		k = known_slot(im, id);
+		if (k->id[0] != '\0')
+			continue;	/* the number twice in the batch */
+		snprintf(k->id, sizeof(k->id), "%s", id);
+		k->pid = db_col_int(st, 1);
+		k->unit_id = db_col_int(st, 2);
+		k->name_key = db_col_strdup(st, 3, false);
+		k->birth = db_col_strdup(st, 4, false);
+		k->sex = db_col_strdup(st, 5, false);
+		k->household = db_col_strdup(st, 6, false);
+		k->relation = db_col_strdup(st, 7, false);
+		k->phone = db_col_strdup(st, 8, false);
+		k->name = db_col_strdup(st, 9, false);
+	}
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
 /* Apply one checked row: insert, update or leave as it is. */
 static int
 apply_row(struct importer *im, const struct table_row *row,
@@ -428,7 +709,6 @@ apply_row(struct importer *im, const struct table_row *row,
 	int64_t hh = 0, id = 0, unit = 0;
 	const char *birth = p->birth[0] ? p->birth : NULL;
 	const char *sex = p->sex == 'M' ? "M" : p->sex == 'F' ? "F" : NULL;
-	struct db_stmt *st = NULL;
 	int rc = 0, found = 0;
 
 	(void)row;
@@ -436,17 +716,13 @@ apply_row(struct importer *im, const struct table_row *row,
 	 * written, so a refused row leaves nothing behind. */
 	if (p->id[0] != '\0') {
 		*bad = F_ID;
-		rc = db_prepare(im->db, "SELECT p.id, p.unit_id, p.name_key,"
-		    " COALESCE(p.birth_date, ''), COALESCE(p.sex, ''),"
-		    " COALESCE(h.code, ''), p.relation, p.phone, p.full_name"
-		    " FROM people p LEFT JOIN households h ON h.id = p.household_id"
-		    " WHERE p.id_number = $1", DB_ARGS(DB_TEXT(p->id)), &st, err);
-		if (rc == 0 && (rc = db_step(st, err)) == 1) {
+		const struct known *k = known_slot(im, p->id);
+
+		if (k->id[0] != '\0') {
 			found = 1;
-			rc = 0;
-			id = db_col_int(st, 0);
-			unit = db_col_int(st, 1);
-			if (!same_text(db_col_text(st, 2), spaced)) {
+			id = k->pid;
+			unit = k->unit_id;
+			if (!same_text(k->name_key, spaced)) {
 				if (auth_can_read(im->db, im->a, unit, NULL) != 0)
 					rc = kh_fail_field(err, KH_E_CONFLICT,
 					    "id_number", N_("This CCCD/CMND number is"
@@ -456,21 +732,29 @@ apply_row(struct importer *im, const struct table_row *row,
 					rc = kh_fail_field(err, KH_E_CONFLICT,
 					    "id_number", N_("This CCCD/CMND number is"
 					    " recorded for another person: %s."),
-					    db_col_text(st, 8));
-			} else if (same_text(db_col_text(st, 3), birth) &&
-			    same_text(db_col_text(st, 4), sex) &&
-			    same_text(db_col_text(st, 5), p->household) &&
+					    k->name);
+			} else if (same_text(k->birth, birth) &&
+			    same_text(k->sex, sex) &&
+			    same_text(k->household, p->household) &&
 			    unit == p->unit_id &&
-			    same_text(db_col_text(st, 6), p->relation) &&
-			    same_text(db_col_text(st, 7), p->phone))
+			    same_text(k->relation, p->relation) &&
+			    same_text(k->phone, p->phone))
 				found = 2;	/* as it is */
 		}
-		db_finalize(st);
-		st = NULL;
 		if (rc < 0)
 			goto out;
 	} else {
-		/* Without a number: the same name, birth date and household. */
+		/* Without a number: the same name, birth date and household,
+		 * among the rows waiting to be written, then in the registry. */
+		char *mk = match_key(p->unit_id, spaced, birth, p->household);
+		bool waiting = im->pend_set != NULL &&
+		    *pending_slot(im, mk) != NULL;
+
+		free(mk);
+		if (waiting) {
+			im->res->unchanged++;
+			goto out;
+		}
 		rc = db_query_int(im->db, "SELECT p.id FROM people p"
 		    " LEFT JOIN households h ON h.id = p.household_id"
 		    " WHERE p.name_key = $1 AND COALESCE(p.birth_date, '') = $2"
@@ -518,23 +802,95 @@ apply_row(struct importer *im, const struct table_row *row,
 			im->res->updated++;
 		goto out;
 	}
-	rc = db_exec_args(im->db, "INSERT INTO people (unit_id, household_id,"
-	    " relation, is_head, full_name, name_key, sort_key, birth_date,"
-	    " birth_year_only, sex, id_number, phone, valid_from, created_at,"
-	    " updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
-	    " $12, $13, $14, $14)",
-	    DB_ARGS(DB_INT(p->unit_id), hh > 0 ? DB_INT(hh) : DB_NULL,
-	    DB_TEXT(p->relation), DB_INT(is_head(p->relation)), DB_TEXT(p->name),
-	    DB_TEXT(spaced),
-	    DB_BLOB(sort, sort_len), DB_TEXT(birth), DB_INT(p->year_only),
-	    DB_TEXT(sex), DB_TEXT(p->id[0] ? p->id : NULL), DB_TEXT(p->phone),
-	    DB_TEXT(im->today), DB_TEXT(im->now)), NULL, err);
-	if (rc == 0)
-		im->res->imported++;
+	if (im->pend == NULL) {
+		im->pend = xcalloc(PENDING_MAX, sizeof(*im->pend));
+		im->pend_set = xcalloc(PENDING_SLOTS, sizeof(*im->pend_set));
+	}
+	{
+		struct pending *q = &im->pend[im->npend++];
+
+		memset(q, 0, sizeof(*q));
+		q->unit_id = p->unit_id;
+		q->household_id = hh;
+		q->relation = xstrdup(p->relation);
+		q->is_head = is_head(p->relation);
+		q->name = xstrdup(p->name);
+		q->spaced = spaced;
+		spaced = NULL;
+		q->sort = sort;
+		q->sort_len = sort_len;
+		sort = NULL;
+		snprintf(q->birth, sizeof(q->birth), "%s", birth != NULL ? birth :
+		    "");
+		q->year_only = p->year_only;
+		snprintf(q->sex, sizeof(q->sex), "%s", sex != NULL ? sex : "");
+		snprintf(q->id, sizeof(q->id), "%s", p->id);
+		q->phone = xstrdup(p->phone);
+		q->match = match_key(p->unit_id, q->spaced, birth, p->household);
+		*pending_slot(im, q->match) = q->match;
+	}
+	im->res->imported++;
+	if (im->npend == PENDING_MAX)
+		rc = pending_flush(im, err);
 out:
 	free(key);
 	free(spaced);
 	free(sort);
+	return rc;
+}
+
+static void
+held_clear(struct importer *im)
+{
+	for (size_t i = 0; i < im->nheld; i++) {
+		struct held *h = &im->held[i];
+
+		for (size_t c = 0; c < h->row.n; c++)
+			free(h->cells[c]);
+		free(h->cells);
+	}
+	im->nheld = 0;
+}
+
+/* Keep a row read from the file, checked, for the next held_apply(). */
+static void
+held_add(struct importer *im, const struct table_row *row)
+{
+	struct held *h;
+
+	if (im->held == NULL)
+		im->held = xcalloc(HELD_MAX, sizeof(*im->held));
+	h = &im->held[im->nheld++];
+	memset(h, 0, sizeof(*h));
+	h->cells = xcalloc(row->n + 1, sizeof(char *));
+	for (size_t c = 0; c < row->n; c++)
+		h->cells[c] = xstrdup(row->cells[c]);
+	h->row.row_no = row->row_no;
+	h->row.n = row->n;
+	h->row.cells = (const char *const *)h->cells;
+	h->err = (struct kh_err)KH_ERR_INIT;
+	h->rc = parse_row(im, &h->row, &h->p, &h->bad, &h->err);
+}
+
+/* Apply the held rows in file order; refused ones are recorded. Only a
+ * storage failure ends the import. */
+static int
+held_apply(struct importer *im, struct kh_err *err)
+{
+	int rc = known_fetch(im, err);
+
+	for (size_t i = 0; rc == 0 && i < im->nheld; i++) {
+		struct held *h = &im->held[i];
+
+		if (h->rc == 0)
+			h->rc = apply_row(im, &h->row, &h->p, &h->bad, &h->err);
+		if (h->rc == KH_E_DB || h->rc == KH_E_IO) {
+			*err = h->err;
+			rc = h->rc;
+		} else if (h->rc != 0)
+			refuse(im, &h->row, h->bad, &h->err);
+	}
+	held_clear(im);
 	return rc;
 }
 
@@ -584,8 +940,6 @@ run(struct db *db, const struct actor *a, int64_t unit_id,
 {
 	struct importer im;
 	struct table_row row;
-	struct parsed p;
-	enum field bad;
 	json_t *summary;
 	char uid[24];
 	bool in_tx = false;
@@ -605,12 +959,13 @@ run(struct db *db, const struct actor *a, int64_t unit_id,
 	if (rc == 0)
 		rc = load_villages(&im, err);
 	if (rc == 0)
+		rc = load_households(&im, err);
+	if (rc == 0)
 		rc = db_begin(db, err);
 	if (rc != 0)
 		goto out;
 	in_tx = true;
 	while ((rc = table_next(tr, &row, err)) == 1) {
-		struct kh_err rerr = KH_ERR_INIT;
 		bool empty = true;
 
 		for (int f = 0; f < F_COUNT && empty; f++)
@@ -619,21 +974,32 @@ run(struct db *db, const struct actor *a, int64_t unit_id,
 		if (empty)
 			continue;
 		res->read++;
-		rc = parse_row(&im, &row, &p, &bad, &rerr);
-		if (rc == 0)
-			rc = apply_row(&im, &row, &p, &bad, &rerr);
-		if (rc == KH_E_DB || rc == KH_E_IO) {
-			*err = rerr;
+		held_add(&im, &row);
+		if (im.nheld == HELD_MAX && (rc = held_apply(&im, err)) != 0)
 			goto out;
-		}
-		if (rc != 0)
-			refuse(&im, &row, bad, &rerr);
 	}
-	if (rc < 0)
+	if (rc < 0) {
+		/* The rows before a broken one are still checked, so that
+		 * their refusals are reported with the error. */
+		struct kh_err ignored = KH_ERR_INIT;
+
+		held_apply(&im, &ignored);
 		goto out;
-	rc = 0;
+	}
+	rc = held_apply(&im, err);
+	if (rc != 0)
+		goto out;
 	if (dry_run || (mode == PEOPLE_IMPORT_ALL && res->refused > 0))
 		goto out;	/* rolled back below */
+	rc = pending_flush(&im, err);
+	if (rc != 0)
+		goto out;
+	/* The new people's words for the name search, in one statement. */
+	if (im.first_new > 0) {
+		rc = people_words_fill(db, im.first_new, INT64_MAX, err);
+		if (rc != 0)
+			goto out;
+	}
 	snprintf(uid, sizeof(uid), "%lld", (long long)unit_id);
 	summary = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "format",
 	    res->format, "mode", mode == PEOPLE_IMPORT_ALL ? "all" : "good-rows",
@@ -667,6 +1033,13 @@ out:
 		free(im.hh[i].code);
 	free(im.hh);
 	free(im.seen);
+	pending_clear(&im);
+	free(im.pend);
+	free(im.pend_set);
+	held_clear(&im);
+	free(im.held);
+	known_clear(&im);
+	free(im.known);
 	return rc;
 }
 

@@ -1079,3 +1079,47 @@ BOTH(models_flow, evidence_files)
 	cr_assert_eq(models_evidence_add(db, &w.off_v1, id, NULL, "late.pdf",
 	    "application/pdf", "x", 1, &eid, &err), KH_E_CONFLICT);
 }
+
+/*
+ * The roll-up reads each registration once and sums it up to the asked unit
+ * and to the child holding it: a registration managed by the unit itself
+ * counts in the total only, a citizen registered through another unit counts
+ * under that unit, and another year counts nowhere.
+ */
+BOTH(models_flow, rollup_counts_the_unit_itself_and_each_child_once)
+{
+	struct world w;
+	struct kh_err err = KH_ERR_INIT;
+	struct model_reg_input in;
+	struct model_rollup ro;
+	int64_t p1, p2, id;
+
+	world_init(&w, db);
+	p1 = person(&w, w.commune, "Lò Văn Ba", 3);
+	p2 = person(&w, w.v1, "Mai Thị Bốn", 1);
+	cr_assert_eq(reg(&w, &w.off_c, MODEL_CITIZEN, p1, &id), 0);
+	memset(&in, 0, sizeof(in));
+	in.model = MODEL_CITIZEN;
+	in.year = 2025;
+	in.subject_id = p2;
+	in.unit_id = w.v2;	/* through the second group (her work unit) */
+	cr_assert_eq(models_register(db, &w.off_c, &in, &id, &err), 0, "%s",
+	    err.detail);
+	in.year = 2024;
+	in.unit_id = 0;
+	cr_assert_eq(models_register(db, &w.off_c, &in, &id, &err), 0);
+
+	cr_assert(models_rollup(db, &w.mgr_c, w.commune, 2025, &ro, &err) == 0);
+	cr_assert_eq(ro.n, 3);
+	cr_assert(ro.items[0].total && ro.items[1].total);
+	expect_row(&ro, true, w.commune, MODEL_CITIZEN, 1, 1, 0);
+	expect_row(&ro, true, w.commune, MODEL_CITIZEN, 3, 1, 0);
+	expect_row(&ro, false, w.v2, MODEL_CITIZEN, 1, 1, 0);
+	cr_assert_null(row_of(&ro, false, w.v1, MODEL_CITIZEN, 1));
+	model_rollup_cleanup(&ro);
+	cr_assert(models_rollup(db, &w.mgr_c, w.commune, 2024, &ro, &err) == 0);
+	cr_assert_eq(ro.n, 2);
+	expect_row(&ro, true, w.commune, MODEL_CITIZEN, 1, 1, 0);
+	expect_row(&ro, false, w.v1, MODEL_CITIZEN, 1, 1, 0);
+	model_rollup_cleanup(&ro);
+}
