@@ -4,6 +4,7 @@
  * so that `make run` opens on something to look at. Idempotent.
  */
 #include "cli/cli.h"
+#include "cli/cmd_report.h"
 #include "cli/cmd_criteria.h"
 #include "models/models.h"
 #include "auth/users.h"
@@ -239,6 +240,8 @@ cmd_demo(int argc, char **argv)
 		}
 		made++;
 	}
+	if (rc == 0)
+		rc = cmd_report_demo(db, &sys, &made, &err);
 	db_close(db);
 	if (rc != 0) {
 		cli_print_err(&err);
