@@ -829,6 +829,7 @@ reports_evidence_add(struct db *db, const struct actor *a, int64_t sub_id,
 {
 	struct sub_core c;
 	char stamp[STAMP_LEN], idstr[24];
+	int64_t eid = 0;
 	json_t *after;
 	int rc;
 
@@ -857,7 +858,9 @@ reports_evidence_add(struct db *db, const struct actor *a, int64_t sub_id,
 		    " $2, $3, $4, $5, $6, $7) RETURNING id", DB_ARGS(DB_INT(sub_id),
 		    DB_TEXT(name), DB_TEXT(content_type != NULL ? content_type :
 		    "application/octet-stream"), DB_INT(size), DB_BLOB(data, size),
-		    DB_TEXT(stamp), DB_TEXT(a->login)), id, err);
+		    DB_TEXT(stamp), DB_TEXT(a->login)), &eid, err);
+	if (rc == 0 && id != NULL)
+		*id = eid;
 	if (rc == 0) {
 		reports_id_str(sub_id, idstr);
 		after = json_pack("{s:s, s:I}", "evidence", name, "size",
