@@ -601,7 +601,8 @@ show_pdf(const struct report_consolidated *c, const char *out,
 	struct doc_table table;
 	const char **header, **cells;
 	size_t nunits = c->n > PDF_UNITS_MAX ? 1 : c->n, nrows, i, nb = 0;
-	char *issuer, *summary, *para, today[DATE_LEN];
+	char *issuer, *summary, *para, today[DATE_LEN], from[DATE_LEN];
+	char to[DATE_LEN];
 	static const char *const auth[] = {"TM. BAN THƯỜNG VỤ", "CHỦ TỊCH", NULL};
 	static const char *const recipients[] = {"- Như trên;", "- Lưu: VT.",
 	    NULL};
@@ -620,7 +621,9 @@ show_pdf(const struct report_consolidated *c, const char *out,
 	table.nrows = nrows;
 	table.cells = cells;
 	issuer = xasprintf("HỘI KHUYẾN HỌC %s", c->rows[0].unit_name);
-	summary = xasprintf("%s, kỳ %s", f->title_vi, c->period.code);
+	date_display(c->period.from, from);
+	date_display(c->period.to, to);
+	summary = xasprintf("%s, từ ngày %s đến ngày %s", f->title_vi, from, to);
 	para = xasprintf("Số liệu tổng hợp từ %d báo cáo đã được duyệt của các"
 	    " đơn vị trực thuộc, theo cơ cấu đơn vị hành chính %s; tỷ lệ được"
 	    " tính lại từ tử số và mẫu số.%s", c->rows[0].n_reports,
