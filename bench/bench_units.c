@@ -10,6 +10,7 @@
  *
  *   bench-core URL [ORGS_PER_COMMUNE]
  *   bench-core people URL ROWS DIR      (bench_people.c)
+ *   bench-core reports URL [YEARS]      (bench_reports.c)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,6 +150,7 @@ time_reference(struct db *db, int64_t *n)
 }
 
 int bench_people(const char *url, long n, const char *dir);
+int bench_reports(const char *url, int years);
 
 int
 main(int argc, char **argv)
@@ -172,6 +174,8 @@ main(int argc, char **argv)
 
 	if (argc >= 5 && strcmp(argv[1], "people") == 0)
 		return bench_people(argv[2], atol(argv[3]), argv[4]);
+	if (argc >= 3 && strcmp(argv[1], "reports") == 0)
+		return bench_reports(argv[2], argc > 3 ? atoi(argv[3]) : 10);
 	if (argc < 2) {
 		fprintf(stderr, "usage: bench-core URL [ORGS_PER_COMMUNE]\n"
 		    "       bench-core people URL ROWS DIR\n");

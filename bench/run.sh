@@ -5,7 +5,9 @@
 #      PostgreSQL when a test cluster can be started), against a full count;
 #   2. the people import of a generated list (CSV, then .xlsx) against a
 #      raw prepared-insert loop, a page of 50 people in name order;
-#   3. requests/s of a unit page for a logged-in officer against /healthz of
+#   3. the consolidated yearly report of the whole country under both
+#      structures against a plain SELECT sum() over the same rows;
+#   4. requests/s of a unit page for a logged-in officer against /healthz of
 #      the same server, and the server's peak resident memory under that load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +38,15 @@ if [ -n "${PG_STARTED:-}" ]; then
 	PGOPTIONS=--client-min-messages=warning "${KH_PSQL:-psql}" -q "$KHUYENHOC_TEST_PG" \
 	    -c "DROP SCHEMA public CASCADE; CREATE SCHEMA public;" >/dev/null
 	build/bench-core people "$KHUYENHOC_TEST_PG" "${KH_BENCH_PEOPLE_PG:-50000}" "$tmp"
+fi
+
+echo "== Consolidated yearly report of the whole country (SQLite, ${KH_BENCH_REPORT_YEARS:-10} years)"
+build/bench-core reports "sqlite:$tmp/reports.db" "${KH_BENCH_REPORT_YEARS:-10}"
+if [ -n "${PG_STARTED:-}" ]; then
+	echo "== Consolidated yearly report of the whole country (PostgreSQL, ${KH_BENCH_REPORT_YEARS_PG:-10} years)"
+	PGOPTIONS=--client-min-messages=warning "${KH_PSQL:-psql}" -q "$KHUYENHOC_TEST_PG" \
+	    -c "DROP SCHEMA public CASCADE; CREATE SCHEMA public;" >/dev/null
+	build/bench-core reports "$KHUYENHOC_TEST_PG" "${KH_BENCH_REPORT_YEARS_PG:-10}"
 fi
 
 echo "== HTTP: unit page for a logged-in officer vs /healthz"

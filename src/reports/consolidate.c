@@ -6,7 +6,8 @@
  *    30/06/2025 or on 01/07/2025).
  * 2. The approved reports that can reach it: reports of units in its
  *    subtree, and of communes of the other structure linked to a commune in
- *    it by unit_succession.
+ *    it by unit_succession (also the island districts without communes that
+ *    became special zones).
  * 3. Each report is anchored at its territorial unit (an organisation's
  *    report at its commune; a unit's own report wins over its
  *    organisations'). An anchor of the other structure is carried to the
@@ -265,83 +266,181 @@ anchor_get(struct ctx *c, int64_t unit_id, const char *structure,
 	return &c->anchors[c->n_anchors++];
 }
 
+/* Field codes to indexes, by hashing: a country-wide report reads millions
+ * of values. */
+struct fieldmap {
+	const char **keys;
+	int *vals;
+	size_t cap;
+};
+
+static uint64_t
+str_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static void
+fieldmap_init(struct fieldmap *m, const struct report_form *f)
+{
+	m->cap = 64;
+	while (m->cap < f->n_fields * 2 + 1)
+		m->cap *= 2;
+	m->keys = xcalloc(m->cap, sizeof(*m->keys));
+	m->vals = xcalloc(m->cap, sizeof(*m->vals));
+	for (size_t i = 0; i < f->n_fields; i++) {
+		size_t k = str_hash(f->fields[i].code) & (m->cap - 1);
+
+		while (m->keys[k] != NULL)
+			k = (k + 1) & (m->cap - 1);
+		m->keys[k] = f->fields[i].code;
+		m->vals[k] = (int)i;
+	}
+}
+
+static int
+fieldmap_get(const struct fieldmap *m, const char *code)
+{
+	size_t k = str_hash(code) & (m->cap - 1);
+
+	while (m->keys[k] != NULL) {
+		if (strcmp(m->keys[k], code) == 0)
+			return m->vals[k];
+		k = (k + 1) & (m->cap - 1);
+	}
+	return -1;
+}
+
+/* One approved report: its anchor and whether it is the anchor's own. */
+struct sub_anchor {
+	int64_t sub_id;
+	int anchor;		/* index in ctx.anchors, -1 when skipped */
+};
+
+static int
+sub_cmp(const void *x, const void *y)
+{
+	const struct sub_anchor *a = x, *b = y;
+
+	return a->sub_id < b->sub_id ? -1 : a->sub_id > b->sub_id;
+}
+
 static int
 anchors_load(struct db *db, struct ctx *c, int64_t root,
     const struct report_period *p, struct kh_err *err)
 {
+	struct sub_anchor *subs = NULL;
+	size_t n_subs = 0, cap = 0, i;
+	struct fieldmap fm;
 	struct db_stmt *st;
-	int64_t cur_sub = 0;
-	struct anchor *an = NULL;
-	bool skip = false;
 	int rc;
 
-	/* One row per value, the report's anchor with it: the nearest
-	 * territorial unit at or above the report's unit. */
+	/* 1. The reports, each with its anchor: the nearest territorial unit
+	 * at or above the report's unit; own reports first, so that they
+	 * replace what organisations reported. */
 	rc = db_prepare(db, "SELECT s.id, s.unit_id, a.id, a.kind, a.valid_from,"
-	    " a.valid_to, v.field, v.value, v.raw FROM report_submissions s"
+	    " a.valid_to FROM report_submissions s"
 	    " JOIN unit_tree ta ON ta.descendant_id = s.unit_id"
 	    " JOIN units a ON a.id = ta.ancestor_id AND a.kind IN " TERRITORIAL
-	    " AND ta.depth = (SELECT min(t2.depth) FROM unit_tree t2 JOIN units a2"
-	    " ON a2.id = t2.ancestor_id WHERE t2.descendant_id = s.unit_id AND"
-	    " a2.kind IN " TERRITORIAL ")"
-	    " JOIN report_values v ON v.submission_id = s.id"
-	    " WHERE" SUB_FILTER " ORDER BY a.id, s.id",
+	    " WHERE" SUB_FILTER " AND NOT EXISTS (SELECT 1 FROM unit_tree t3"
+	    " JOIN units a3 ON a3.id = t3.ancestor_id WHERE t3.descendant_id ="
+	    " s.unit_id AND t3.depth < ta.depth AND a3.kind IN " TERRITORIAL ")"
+	    " ORDER BY a.id, CASE WHEN s.unit_id = a.id THEN 0 ELSE 1 END, s.id",
 	    DB_ARGS(DB_INT(c->f->id), DB_TEXT(p->code), DB_INT(root)), &st, err);
 	if (rc != 0)
 		return rc;
 	idmap_init(&c->anchor_map, 1024);
 	while ((rc = db_step(st, err)) == 1) {
-		int64_t sub = db_col_int(st, 0), unit = db_col_int(st, 1);
-		int64_t aid = db_col_int(st, 2);
-		int k;
+		int64_t unit = db_col_int(st, 1), aid = db_col_int(st, 2);
+		struct anchor *an;
 
-		if (sub != cur_sub) {
-			bool own = unit == aid;
-
-			cur_sub = sub;
-			if (c->n_anchors * 2 + 2 > c->anchor_map.cap) {
-				/* Grow the map: rebuild from the anchors. */
-				idmap_free(&c->anchor_map);
-				idmap_init(&c->anchor_map, c->n_anchors * 2 + 2);
-				for (size_t i = 0; i < c->n_anchors; i++)
-					idmap_put(&c->anchor_map,
-					    c->anchors[i].unit_id, (int)i);
-			}
-			an = anchor_get(c, aid, reports_unit_structure(
-			    db_col_text(st, 4), db_col_text(st, 5)),
-			    db_col_text(st, 3));
-			skip = false;
-			if (own && !an->own) {
-				/* The unit's own report replaces what its
-				 * organisations reported. */
-				memset(an->vals, 0, c->nf * sizeof(*an->vals));
-				memset(an->has, 0, c->nf * sizeof(*an->has));
-				an->n_reports = 0;
-				an->own = true;
-			} else if (!own && an->own) {
-				skip = true;
-			}
-			if (!skip)
-				an->n_reports++;
+		if (c->n_anchors * 2 + 2 > c->anchor_map.cap) {
+			/* Grow the map: rebuild it from the anchors. */
+			idmap_free(&c->anchor_map);
+			idmap_init(&c->anchor_map, c->n_anchors * 2 + 2);
+			for (i = 0; i < c->n_anchors; i++)
+				idmap_put(&c->anchor_map, c->anchors[i].unit_id,
+				    (int)i);
 		}
-		if (skip)
-			continue;
-		k = reports_form_field(c->f, db_col_text(st, 6));
-		if (k < 0 || c->f->fields[k].num != NULL)
-			continue;
-		if (strcmp(c->f->fields[k].kind, RF_TEXT) == 0) {
-			if (an->own) {
-				free(an->texts[k]);
-				an->texts[k] = reports_col_str(st, 8);
-			}
+		an = anchor_get(c, aid, reports_unit_structure(db_col_text(st, 4),
+		    db_col_text(st, 5)), db_col_text(st, 3));
+		if (n_subs == cap) {
+			cap = cap ? cap * 2 : 1024;
+			subs = xrealloc(subs, cap * sizeof(*subs));
+		}
+		subs[n_subs].sub_id = db_col_int(st, 0);
+		subs[n_subs].anchor = -1;
+		if (unit == aid) {
+			an->own = true;
+			an->n_reports = 1;
+		} else if (!an->own) {
+			an->n_reports++;
+		} else {
+			n_subs++;	/* the anchor's own report wins */
 			continue;
 		}
-		if (db_col_null(st, 7))
-			continue;
-		an->vals[k] += db_col_int(st, 7);
-		an->has[k] = true;
+		subs[n_subs++].anchor = (int)(an - c->anchors);
 	}
 	db_finalize(st);
+	if (rc < 0) {
+		free(subs);
+		return rc;
+	}
+	qsort(subs, n_subs, sizeof(*subs), sub_cmp);
+
+	/* 2. Their values, in report order. */
+	rc = db_prepare(db, "SELECT v.submission_id, v.field, v.value, v.raw"
+	    " FROM report_submissions s JOIN report_values v ON v.submission_id"
+	    " = s.id WHERE" SUB_FILTER " ORDER BY v.submission_id",
+	    DB_ARGS(DB_INT(c->f->id), DB_TEXT(p->code), DB_INT(root)), &st, err);
+	if (rc != 0) {
+		free(subs);
+		return rc;
+	}
+	fieldmap_init(&fm, c->f);
+	{
+		int64_t cur = 0;
+		struct anchor *an = NULL;
+		size_t at = 0;
+
+		while ((rc = db_step(st, err)) == 1) {
+			int64_t sub = db_col_int(st, 0);
+			int k;
+
+			if (sub != cur) {
+				cur = sub;
+				while (at < n_subs && subs[at].sub_id < sub)
+					at++;
+				an = at < n_subs && subs[at].sub_id == sub &&
+				    subs[at].anchor >= 0 ?
+				    &c->anchors[subs[at].anchor] : NULL;
+			}
+			if (an == NULL)
+				continue;
+			k = fieldmap_get(&fm, db_col_text(st, 1));
+			if (k < 0 || c->f->fields[k].num != NULL)
+				continue;
+			if (strcmp(c->f->fields[k].kind, RF_TEXT) == 0) {
+				if (an->own) {
+					free(an->texts[k]);
+					an->texts[k] = reports_col_str(st, 3);
+				}
+				continue;
+			}
+			if (db_col_null(st, 2))
+				continue;
+			an->vals[k] += db_col_int(st, 2);
+			an->has[k] = true;
+		}
+	}
+	db_finalize(st);
+	free(fm.keys);
+	free(fm.vals);
+	free(subs);
 	return rc < 0 ? rc : 0;
 }
 
@@ -370,7 +469,8 @@ succ_load(struct db *db, struct ctx *c, struct kh_err *err)
 	rc = db_prepare(db, "SELECT us.old_id, us.new_id, us.kind, us.share_pct,"
 	    " rs.share_bp, o.code, n.code FROM unit_succession us JOIN units o ON"
 	    " o.id = us.old_id JOIN units n ON n.id = us.new_id LEFT JOIN report_shares rs ON rs.old_id = us.old_id AND"
-	    " rs.new_id = us.new_id WHERE o.kind = 'commune'", DB_NOARGS, &st, err);
+	    " rs.new_id = us.new_id WHERE o.kind IN ('commune', 'district')",
+	    DB_NOARGS, &st, err);
 	if (rc != 0)
 		return rc;
 	while ((rc = db_step(st, err)) == 1) {
@@ -550,6 +650,15 @@ succ_cmp_new(const void *x, const void *y)
 
 /* ---- The consolidation ---- */
 
+/* Kinds whose figures are carried across the restructuring: communes, and
+ * the island districts that had no communes and became special zones
+ * (Bạch Long Vĩ, Cồn Cỏ, ...); other districts have no successor. */
+static bool
+carried_kind(const char *kind)
+{
+	return strcmp(kind, UNIT_COMMUNE) == 0 || strcmp(kind, UNIT_DISTRICT) == 0;
+}
+
 static void
 row_from_node(struct report_consolidated *out, const struct ctx *c,
     const struct node *n, bool total, const struct anchor *own)
@@ -633,8 +742,7 @@ reports_consolidate(struct db *db, const struct actor *a, const char *form,
 			memcpy(nd->vals, an->vals, c.nf * sizeof(*nd->vals));
 			memcpy(nd->has, an->has, c.nf * sizeof(*nd->has));
 			nd->n_reports = an->n_reports;
-		} else if (strcmp(an->kind, UNIT_COMMUNE) == 0 &&
-		    *an->structure != '\0' &&
+		} else if (carried_kind(an->kind) && *an->structure != '\0' &&
 		    strcmp(an->structure, out->structure) != 0) {
 			need_succ = true;
 		}
@@ -651,7 +759,7 @@ reports_consolidate(struct db *db, const struct actor *a, const char *form,
 			const struct anchor *an = &c.anchors[i];
 
 			if (idmap_get(&c.node_map, an->unit_id) < 0 &&
-			    strcmp(an->kind, UNIT_COMMUNE) == 0 &&
+			    carried_kind(an->kind) &&
 			    *an->structure != '\0' &&
 			    strcmp(an->structure, out->structure) != 0)
 				carry(&c, an, to_new);
