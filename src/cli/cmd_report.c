@@ -730,11 +730,11 @@ status(struct cli_opt *o)
 		cli_csv_field(stdout, l.items[i].late ? "1" : "0", true);
 	}
 	fprintf(stderr, "%s: %d, %s: %d, %s: %d, %s: %d, %s: %d\n",
-	    i18n_tr(cli_lang(), N_("expected")), l.expected,
-	    i18n_tr(cli_lang(), N_("submitted")), l.submitted,
-	    i18n_tr(cli_lang(), N_("approved")), l.approved,
-	    i18n_tr(cli_lang(), N_("late")), l.late,
-	    i18n_tr(cli_lang(), N_("missing")), l.missing);
+	    i18n_tr(cli_lang(), N_("reports expected")), l.expected,
+	    i18n_tr(cli_lang(), N_("reports submitted")), l.submitted,
+	    i18n_tr(cli_lang(), N_("reports approved")), l.approved,
+	    i18n_tr(cli_lang(), N_("reports late")), l.late,
+	    i18n_tr(cli_lang(), N_("reports missing")), l.missing);
 	report_status_list_cleanup(&l);
 	return 0;
 }
