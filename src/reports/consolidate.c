@@ -393,7 +393,10 @@ anchors_load(struct db *db, struct ctx *c, int64_t root,
 	qsort(subs, n_subs, sizeof(*subs), sub_cmp);
 
 	/* 2. Their values, in report order. */
-	rc = db_prepare(db, "SELECT v.submission_id, v.field, v.value, v.raw"
+	/* The text typed is read only where there is no number (text
+	 * fields): most rows carry a number. */
+	rc = db_prepare(db, "SELECT v.submission_id, v.field, v.value,"
+	    " CASE WHEN v.value IS NULL THEN v.raw END"
 	    " FROM report_submissions s JOIN report_values v ON v.submission_id"
 	    " = s.id WHERE" SUB_FILTER " ORDER BY v.submission_id",
 	    DB_ARGS(DB_INT(c->f->id), DB_TEXT(p->code), DB_INT(root)), &st, err);
