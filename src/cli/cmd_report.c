@@ -156,7 +156,7 @@ static int
 forms_list(struct cli_opt *o)
 {
 	struct kh_err err = KH_ERR_INIT;
-	struct db_stmt *st;
+	struct db_stmt *st = NULL;
 	struct actor sys;
 	struct db *db;
 	bool json = o[O_FORMAT].value != NULL &&
@@ -190,7 +190,7 @@ forms_list(struct cli_opt *o)
 		cli_csv_field(stdout, db_col_int(st, 3) ? "1" : "0", false);
 		cli_csv_field(stdout, db_col_text(st, 1), true);
 	}
-	if (st != NULL && rc >= 0)
+	if (st != NULL)
 		db_finalize(st);
 	db_close(db);
 	if (rc < 0) {

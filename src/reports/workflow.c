@@ -277,7 +277,7 @@ check(struct db *db, const struct report_form *f, int64_t sub_id,
 	int64_t *vals = xcalloc(f->n_fields + 1, sizeof(*vals));
 	bool *has = xcalloc(f->n_fields + 1, sizeof(*has));
 	bool *filled = xcalloc(f->n_fields + 1, sizeof(*filled));
-	struct db_stmt *st;
+	struct db_stmt *st = NULL;
 	size_t i;
 	int rc;
 
@@ -299,12 +299,8 @@ check(struct db *db, const struct report_form *f, int64_t sub_id,
 			(*bad)++;
 		}
 	}
-	if (rc == 0 || rc == 1) {
+	if (st != NULL)
 		db_finalize(st);
-		rc = 0;
-	} else if (st != NULL) {
-		db_finalize(st);
-	}
 	for (i = 0; rc == 0 && i < f->n_fields; i++)
 		if (f->fields[i].required && !filled[i] && f->fields[i].num == NULL) {
 			problem_add(problems, f->fields[i].code,
@@ -514,7 +510,7 @@ reports_get(struct db *db, const struct actor *a, int64_t sub_id,
 {
 	struct report_form f;
 	struct sub_core c;
-	struct db_stmt *st;
+	struct db_stmt *st = NULL;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -532,7 +528,9 @@ reports_get(struct db *db, const struct actor *a, int64_t sub_id,
 	    " FROM report_submissions s JOIN report_forms f ON f.id = s.form_id"
 	    " JOIN units u ON u.id = s.unit_id WHERE s.id = $1",
 	    DB_ARGS(DB_INT(sub_id)), &st, err);
-	if (rc == 0 && (rc = db_step(st, err)) == 1) {
+	if (rc == 0 && (rc = db_step(st, err)) == 0)
+		rc = kh_fail(err, KH_E_NOT_FOUND, N_("Unknown report."), NULL);
+	if (rc == 1) {
 		out->id = db_col_int(st, 0);
 		out->form = reports_col_str(st, 1);
 		out->unit_id = db_col_int(st, 2);
@@ -551,6 +549,7 @@ reports_get(struct db *db, const struct actor *a, int64_t sub_id,
 	}
 	if (st != NULL)
 		db_finalize(st);
+	st = NULL;
 	out->values = xcalloc(f.n_fields + 1, sizeof(*out->values));
 	out->n_values = f.n_fields;
 	for (size_t i = 0; i < f.n_fields; i++) {
@@ -577,13 +576,8 @@ reports_get(struct db *db, const struct actor *a, int64_t sub_id,
 		v->value = db_col_int(st, 2);
 		v->source = reports_col_str(st, 3);
 	}
-	if (rc == 0) {
+	if (st != NULL)
 		db_finalize(st);
-	} else if (rc < 0) {
-		db_finalize(st);
-	}
-	if (rc > 0)
-		rc = 0;
 	if (rc == 0) {
 		/* Computed percentages are shown with the other values. */
 		int64_t *vals = xcalloc(f.n_fields + 1, sizeof(*vals));
