@@ -329,6 +329,60 @@ sub_cmp(const void *x, const void *y)
 	return a->sub_id < b->sub_id ? -1 : a->sub_id > b->sub_id;
 }
 
+#define SUBS_ONE_BY_ONE 2000
+
+/* Add the values of a statement's rows (submission_id, field, value, text
+ * or NULL), in any order, to the reports' anchors. */
+static int
+values_read(struct ctx *c, struct db_stmt *st, const struct fieldmap *fm,
+    const struct sub_anchor *subs, size_t n_subs, struct kh_err *err)
+{
+	int64_t cur = 0;
+	struct anchor *an = NULL;
+	size_t at = 0;
+	int rc;
+
+	while ((rc = db_step(st, err)) == 1) {
+		int64_t sub = db_col_int(st, 0);
+		int k;
+
+		if (sub != cur) {
+			size_t lo = 0, hi = n_subs;
+
+			cur = sub;
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+
+				if (subs[mid].sub_id < sub)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			at = lo;
+			an = at < n_subs && subs[at].sub_id == sub &&
+			    subs[at].anchor >= 0 ? &c->anchors[subs[at].anchor] :
+			    NULL;
+		}
+		if (an == NULL)
+			continue;
+		k = fieldmap_get(fm, db_col_text(st, 1));
+		if (k < 0 || c->f->fields[k].num != NULL)
+			continue;
+		if (strcmp(c->f->fields[k].kind, RF_TEXT) == 0) {
+			if (an->own) {
+				free(an->texts[k]);
+				an->texts[k] = reports_col_str(st, 3);
+			}
+			continue;
+		}
+		if (db_col_null(st, 2))
+			continue;
+		an->vals[k] += db_col_int(st, 2);
+		an->has[k] = true;
+	}
+	return rc < 0 ? rc : 0;
+}
+
 static int
 anchors_load(struct db *db, struct ctx *c, int64_t root,
     const struct report_period *p, struct kh_err *err)
@@ -336,7 +390,7 @@ anchors_load(struct db *db, struct ctx *c, int64_t root,
 	struct sub_anchor *subs = NULL;
 	size_t n_subs = 0, cap = 0, i;
 	struct fieldmap fm;
-	struct db_stmt *st;
+	struct db_stmt *st = NULL;
 	int rc;
 
 	/* 1. The reports, each with its anchor: the nearest territorial unit
@@ -392,55 +446,37 @@ anchors_load(struct db *db, struct ctx *c, int64_t root,
 	}
 	qsort(subs, n_subs, sizeof(*subs), sub_cmp);
 
-	/* 2. Their values, in report order. */
-	/* The text typed is read only where there is no number (text
-	 * fields): most rows carry a number. */
-	rc = db_prepare(db, "SELECT v.submission_id, v.field, v.value,"
-	    " CASE WHEN v.value IS NULL THEN v.raw END"
-	    " FROM report_submissions s JOIN report_values v ON v.submission_id"
-	    " = s.id WHERE" SUB_FILTER " ORDER BY v.submission_id",
-	    DB_ARGS(DB_INT(c->f->id), DB_TEXT(p->code), DB_INT(root)), &st, err);
-	if (rc != 0) {
-		free(subs);
-		return rc;
-	}
+	/* 2. Their values: for up to a few thousand reports one
+	 * indexed lookup each (a province), for more one pass over the join
+	 * (the country), where the planner would scan all values anyway. */
 	fieldmap_init(&fm, c->f);
-	{
-		int64_t cur = 0;
-		struct anchor *an = NULL;
-		size_t at = 0;
-
-		while ((rc = db_step(st, err)) == 1) {
-			int64_t sub = db_col_int(st, 0);
-			int k;
-
-			if (sub != cur) {
-				cur = sub;
-				while (at < n_subs && subs[at].sub_id < sub)
-					at++;
-				an = at < n_subs && subs[at].sub_id == sub &&
-				    subs[at].anchor >= 0 ?
-				    &c->anchors[subs[at].anchor] : NULL;
-			}
-			if (an == NULL)
+	if (n_subs <= SUBS_ONE_BY_ONE) {
+		rc = db_prepare(db, "SELECT v.submission_id, v.field, v.value,"
+		    " CASE WHEN v.value IS NULL THEN v.raw END FROM report_values v"
+		    " WHERE v.submission_id = $1", DB_ARGS(DB_INT(0)), &st, err);
+		for (i = 0; rc == 0 && i < n_subs; i++) {
+			if (subs[i].anchor < 0)
 				continue;
-			k = fieldmap_get(&fm, db_col_text(st, 1));
-			if (k < 0 || c->f->fields[k].num != NULL)
-				continue;
-			if (strcmp(c->f->fields[k].kind, RF_TEXT) == 0) {
-				if (an->own) {
-					free(an->texts[k]);
-					an->texts[k] = reports_col_str(st, 3);
-				}
-				continue;
-			}
-			if (db_col_null(st, 2))
-				continue;
-			an->vals[k] += db_col_int(st, 2);
-			an->has[k] = true;
+			rc = db_rebind(st, DB_ARGS(DB_INT(subs[i].sub_id)), err);
+			if (rc == 0)
+				rc = values_read(c, st, &fm, subs, n_subs, err);
 		}
+	} else {
+		/* Every approved report of the period, in any order (rows of
+		 * reports not found above are skipped): a simple join the
+		 * planner streams without sorting. The text typed is read only
+		 * where there is no number (text fields). */
+		rc = db_prepare(db, "SELECT v.submission_id, v.field, v.value,"
+		    " CASE WHEN v.value IS NULL THEN v.raw END"
+		    " FROM report_submissions s JOIN report_values v ON"
+		    " v.submission_id = s.id WHERE s.form_id = $1 AND s.period = $2"
+		    " AND s.state = 'approved'", DB_ARGS(DB_INT(c->f->id),
+		    DB_TEXT(p->code)), &st, err);
+		if (rc == 0)
+			rc = values_read(c, st, &fm, subs, n_subs, err);
 	}
-	db_finalize(st);
+	if (st != NULL)
+		db_finalize(st);
 	free(fm.keys);
 	free(fm.vals);
 	free(subs);
