@@ -87,7 +87,7 @@ struct node {
 	int depth;
 	char *code, *name, *kind;
 	int parent;		/* index, -1 for the root */
-	int own;		/* index of its own native report anchor, or -1 */
+	int own;		/* index of the anchor of its own report, or -1 */
 	bool has_carried;	/* figures were carried to it */
 	int64_t *vals;		/* per field: own, carried or summed */
 	bool *has;
@@ -774,13 +774,24 @@ reports_consolidate(struct db *db, const struct actor *a, const char *form,
 		const struct anchor *an = &c.anchors[i];
 		int n = idmap_get(&c.node_map, an->unit_id);
 
-		if (n >= 0) {
+		if (n >= 0 && an->own) {
 			struct node *nd = &c.nodes[n];
 
 			nd->own = (int)i;
 			memcpy(nd->vals, an->vals, c.nf * sizeof(*nd->vals));
 			memcpy(nd->has, an->has, c.nf * sizeof(*nd->has));
 			nd->n_reports = an->n_reports;
+		} else if (n >= 0) {
+			/* Reports of organisations directly under the unit add
+			 * to what its children report. */
+			struct node *nd = &c.nodes[n];
+
+			for (k = 0; k < c.nf; k++)
+				if (an->has[k]) {
+					nd->vals[k] += an->vals[k];
+					nd->has[k] = true;
+				}
+			nd->n_reports += an->n_reports;
 		} else if (carried_kind(an->kind) && *an->structure != '\0' &&
 		    strcmp(an->structure, out->structure) != 0) {
 			need_succ = true;
@@ -833,8 +844,8 @@ reports_consolidate(struct db *db, const struct actor *a, const char *form,
 
 		if (i != 0 && nd->parent != 0)
 			continue;
-		row_from_node(out, &c, nd, i == 0, nd->own >= 0 &&
-		    c.anchors[nd->own].own ? &c.anchors[nd->own] : NULL);
+		row_from_node(out, &c, nd, i == 0, nd->own >= 0 ?
+		    &c.anchors[nd->own] : NULL);
 	}
 	ctx_free(&c);
 	unit_cleanup(&root);

@@ -17,8 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "auth/audit.h"
+#include "core/buf.h"
 #include "reports/reports.h"
 #include "reports/reports_impl.h"
 #include "units/units.h"
@@ -805,4 +807,61 @@ BOTH(reports_indicators, targets_in_both_structures)
 	}
 	cr_expect_eq(seen, 5);
 	report_indicators_cleanup(&l);
+}
+
+/* ---- Organisations' reports ---- */
+
+BOTH(reports_consolidate, organisations_add_up_under_their_commune)
+{
+	static const char form[] = "{\"code\": \"clc-own\", \"title_vi\":"
+	    " \"Báo cáo trung tâm\", \"title_en\": \"Centre report\","
+	    " \"period_kind\": \"year\", \"unit_kinds\": [\"clc\", \"commune\"],"
+	    " \"sections\": [{\"code\": \"I\", \"fields\": [{\"code\":"
+	    " \"classes\", \"kind\": \"int\", \"title_vi\": \"Số lớp\","
+	    " \"title_en\": \"Classes\"}]}]}";
+	struct unit_input in = {NULL, "Trung tâm học tập cộng đồng", "clc",
+	    "2025-07-01", NULL, "", ""};
+	struct report_load_stats st;
+	struct report_consolidated c;
+	struct unit u1 = UNIT_INIT, u2 = UNIT_INIT;
+	struct kh_err err = KH_ERR_INIT;
+	struct world w;
+	char dir[] = "/tmp/kh-test-forms-XXXXXX", *path;
+	FILE *f;
+
+	world_init(&w, db);
+	cr_assert_not_null(mkdtemp(dir));
+	path = xasprintf("%s/clc-own.json", dir);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs(form, f);
+	fclose(f);
+	cr_assert(reports_forms_load(db, &w.sys, dir, &st, &err) == 0, "%s %s",
+	    err.msg ? err.msg : "", err.arg);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+	in.code = "11383-TT1";
+	cr_assert(units_create_org(db, &w.sys, NEW(&w, "11383"), &in, &u1, &err)
+	    == 0);
+	in.code = "11383-TT2";
+	cr_assert(units_create_org(db, &w.sys, NEW(&w, "11383"), &in, &u2, &err)
+	    == 0);
+	approved(&w, "clc-own", u1.id, "2025", "classes=7");
+	approved(&w, "clc-own", u2.id, "2025", "classes=5");
+	consolidate(&w, "clc-own", "31", "2025", "new", &c);
+	cr_expect_eq(val(&c, "11383", "classes"), 12);
+	cr_expect_eq(val(&c, "31", "classes"), 12);
+	cr_expect(!row_of(&c, "11383")->own);
+	cr_expect_eq(row_of(&c, "11383")->n_reports, 2);
+	report_consolidated_cleanup(&c);
+	/* The commune's own report replaces its centres'. */
+	approved(&w, "clc-own", NEW(&w, "11383"), "2025", "classes=20");
+	consolidate(&w, "clc-own", "31", "2025", "new", &c);
+	cr_expect_eq(val(&c, "11383", "classes"), 20);
+	cr_expect(row_of(&c, "11383")->own);
+	cr_expect_eq(val(&c, "31", "classes"), 20);
+	report_consolidated_cleanup(&c);
+	unit_cleanup(&u1);
+	unit_cleanup(&u2);
 }
