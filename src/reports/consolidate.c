@@ -88,7 +88,6 @@ struct node {
 	char *code, *name, *kind;
 	int parent;		/* index, -1 for the root */
 	int own;		/* index of the anchor of its own report, or -1 */
-	bool has_carried;	/* figures were carried to it */
 	int64_t *vals;		/* per field: own, carried or summed */
 	bool *has;
 	int n_reports;
@@ -652,7 +651,6 @@ carry(struct ctx *c, const struct anchor *an, bool to_new)
 		nd = &c->nodes[tgt[i]];
 		if (nd->own >= 0)
 			continue;	/* its own report wins */
-		nd->has_carried = true;
 		nd->n_reports += an->n_reports;
 		if (!partial)
 			continue;
