@@ -69,6 +69,18 @@ struct doc {
 int doc_pdf(const struct doc *d, const char *path, struct kh_err *err);
 
 /*
+ * Write several documents into one PDF file at path, in order: a decision
+ * followed by its attached list, or one certificate per recognised
+ * household. Each document starts on a new sheet of its own orientation and
+ * is laid out exactly as doc_pdf() would lay it out alone (its page numbers
+ * start again, none on its first page). The file's metadata come from the
+ * first document. Nothing is written unless every document is valid; the
+ * errors are doc_pdf()'s, and KH_E_INVALID when n is 0.
+ */
+int doc_pdf_many(const struct doc *const *docs, size_t n, const char *path,
+    struct kh_err *err);
+
+/*
  * Release the font caches pango, cairo and fontconfig keep for the process:
  * pango_cairo_font_map_set_default(NULL) for the calling thread, then
  * cairo_debug_reset_static_data() and FcFini(), so that leak checkers see a

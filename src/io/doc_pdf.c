@@ -1114,21 +1114,68 @@ print_context(cairo_t *cr)
 	return ctx;
 }
 
+/*
+ * Lay out one document from the top of a fresh page of the surface: the
+ * sheet takes the document's orientation and its page numbers start again
+ * at 1 (none on its first page), as if it had been printed on its own.
+ */
+static void
+render(struct pdf *p, cairo_surface_t *surface, const struct doc *d)
+{
+	double rx;
+
+	p->page_w = d->landscape ? PAGE_H : PAGE_W;
+	p->page_h = d->landscape ? PAGE_W : PAGE_H;
+	p->x0 = MARGIN_LEFT;
+	p->x1 = p->page_w - MARGIN_RIGHT;
+	p->top = MARGIN_TOP;
+	p->bottom = p->page_h - MARGIN_BOTTOM;
+	p->y = p->top;
+	p->page = 1;
+	/* Takes effect from the next page drawn: this document's first. */
+	cairo_pdf_surface_set_size(surface, p->page_w, p->page_h);
+	cairo_set_source_rgb(p->cr, 0, 0, 0);
+	rx = header_block(p, d);
+	title_block(p, d);
+	body(p, d);
+	signature_block(p, d, rx);
+	cairo_show_page(p->cr);
+}
+
 int
 doc_pdf(const struct doc *d, const char *path, struct kh_err *err)
 {
+	const struct doc *one[1];
+
+	assert(d != NULL && path != NULL);
+	one[0] = d;
+	return doc_pdf_many(one, 1, path, err);
+}
+
+int
+doc_pdf_many(const struct doc *const *docs, size_t n, const char *path,
+    struct kh_err *err)
+{
+	const struct doc *d;
 	struct pdf p;
 	cairo_surface_t *surface = NULL;
 	cairo_status_t st;
 	char *tmp = NULL;
 	FILE *f = NULL;
+	size_t i;
 	int rc;
-	double rx;
 
-	assert(d != NULL && path != NULL);
+	assert(path != NULL);
 	memset(&p, 0, sizeof(p));
-	if ((rc = check_doc(d, err)) != 0)
-		return rc;
+	if (n == 0 || docs == NULL)
+		return kh_fail(err, KH_E_INVALID, N_("There is nothing to print."),
+		    NULL);
+	for (i = 0; i < n; i++) {
+		assert(docs[i] != NULL);
+		if ((rc = check_doc(docs[i], err)) != 0)
+			return rc;
+	}
+	d = docs[0];
 	rc = KH_E_IO;
 	if ((tmp = doc_tmp_create(path, err)) == NULL)
 		goto out;
@@ -1137,16 +1184,8 @@ doc_pdf(const struct doc *d, const char *path, struct kh_err *err)
 		kh_err_detail(err, "open %s: %s", tmp, strerror(errno));
 		goto out;
 	}
-	p.page_w = d->landscape ? PAGE_H : PAGE_W;
-	p.page_h = d->landscape ? PAGE_W : PAGE_H;
-	p.x0 = MARGIN_LEFT;
-	p.x1 = p.page_w - MARGIN_RIGHT;
-	p.top = MARGIN_TOP;
-	p.bottom = p.page_h - MARGIN_BOTTOM;
-	p.y = p.top;
-	p.page = 1;
-	surface = cairo_pdf_surface_create_for_stream(write_stream, f, p.page_w,
-	    p.page_h);
+	surface = cairo_pdf_surface_create_for_stream(write_stream, f,
+	    d->landscape ? PAGE_H : PAGE_W, d->landscape ? PAGE_W : PAGE_H);
 	p.cr = cairo_create(surface);
 	p.ctx = print_context(p.cr);
 	if (!font_present(p.ctx)) {
@@ -1168,13 +1207,8 @@ doc_pdf(const struct doc *d, const char *path, struct kh_err *err)
 		    title);
 		free(title);
 	}
-	cairo_set_source_rgb(p.cr, 0, 0, 0);
-
-	rx = header_block(&p, d);
-	title_block(&p, d);
-	body(&p, d);
-	signature_block(&p, d, rx);
-	cairo_show_page(p.cr);
+	for (i = 0; i < n; i++)
+		render(&p, surface, docs[i]);
 
 	g_object_unref(p.ctx);
 	p.ctx = NULL;

@@ -387,5 +387,72 @@ models_decision_get(struct db *db, const struct actor *a, int64_t id,
 		model_decision_cleanup(out);
 		return rc;
 	}
+	out->count = (int64_t)out->n_items;
+	return 0;
+}
+
+void
+model_decision_list_cleanup(struct model_decision_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		model_decision_cleanup(&l->items[i]);
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+}
+
+int
+models_decision_list(struct db *db, const struct actor *a, int64_t unit_id,
+    int year, const char *model, struct model_decision_list *out,
+    struct kh_err *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = auth_can_read(db, a, unit_id, err);
+	if (rc == 0)
+		rc = db_prepare(db, "SELECT d.id, d.unit_id, u.code, u.name, d.model,"
+		    " d.year, d.number, d.decided_on, d.signer, d.signer_title,"
+		    " d.issuing_body, d.created_at, (SELECT count(*) FROM"
+		    " model_registrations r WHERE r.decision_id = d.id)"
+		    " FROM model_decisions d JOIN units u ON u.id = d.unit_id"
+		    " JOIN unit_tree t ON t.descendant_id = d.unit_id"
+		    " WHERE t.ancestor_id = $1 AND ($2 = 0 OR d.year = $2)"
+		    " AND ($3 = '' OR d.model = $3)"
+		    " AND " AUTH_IN_SCOPE("d.unit_id", "$4")
+		    " ORDER BY d.year DESC, d.model, d.decided_on DESC, d.id DESC",
+		    DB_ARGS(DB_INT(unit_id), DB_INT(year),
+		    DB_TEXT(model != NULL ? model : ""), DB_INT(a->unit_id)), &st,
+		    err);
+	if (rc != 0)
+		return rc;
+	while ((rc = db_step(st, err)) == 1) {
+		struct model_decision *d;
+
+		if (out->n == out->cap) {
+			out->cap = out->cap ? out->cap * 2 : 16;
+			out->items = xrealloc(out->items, out->cap * sizeof(*d));
+		}
+		d = &out->items[out->n++];
+		memset(d, 0, sizeof(*d));
+		d->id = db_col_int(st, 0);
+		d->unit_id = db_col_int(st, 1);
+		d->unit_code = models_col_str(st, 2);
+		d->unit_name = models_col_str(st, 3);
+		d->model = models_col_str(st, 4);
+		d->year = (int)db_col_int(st, 5);
+		d->number = models_col_str(st, 6);
+		d->decided_on = models_col_str(st, 7);
+		d->signer = models_col_str(st, 8);
+		d->signer_title = models_col_str(st, 9);
+		d->issuing_body = models_col_str(st, 10);
+		d->created_at = models_col_str(st, 11);
+		d->count = db_col_int(st, 12);
+	}
+	db_finalize(st);
+	if (rc < 0) {
+		model_decision_list_cleanup(out);
+		return rc;
+	}
 	return 0;
 }

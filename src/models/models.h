@@ -637,9 +637,25 @@ struct model_decision {
 	char *created_at;
 	struct model_decision_item *items;	/* by certificate number */
 	size_t n_items;
+	int64_t count;		/* registrations it recognised */
+};
+
+struct model_decision_list {
+	struct model_decision *items;	/* header fields and count, no items */
+	size_t n, cap;
 };
 
 void model_decision_cleanup(struct model_decision *d);
+void model_decision_list_cleanup(struct model_decision_list *l);
+
+/*
+ * Decisions issued by the units of unit_id's subtree (in the actor's
+ * scope), of a year (0: all) and a model (NULL: all): newest year first,
+ * then by model, date and id. Anyone who may read the unit may list them.
+ */
+int models_decision_list(struct db *db, const struct actor *a,
+    int64_t unit_id, int year, const char *model,
+    struct model_decision_list *out, struct kh_err *err);
 
 /* A decision with its list (what a printed decision and its certificates
  * need). */

@@ -115,4 +115,89 @@ struct people_counts {
 int people_count(struct db *db, const struct actor *a, int64_t unit_id,
     struct people_counts *out, struct kh_err *err);
 
+/* ---- Households and clans ---- */
+
+struct household {
+	int64_t id;
+	int64_t unit_id;
+	char *unit_code;
+	char *unit_name;
+	char *code;		/* the household number in its village */
+	char *head_name;	/* the member marked head, or "" */
+	int64_t members;
+};
+
+struct household_list {
+	struct household *items;
+	size_t n, cap;
+	int64_t total;		/* matching rows in all (for paging) */
+};
+
+void household_list_cleanup(struct household_list *l);
+
+/*
+ * Households of a subtree, by unit then household number (numbers compared
+ * as numbers: "2" before "10"); q, when given, matches the household number
+ * or the head's name without diacritics. Readers in scope.
+ */
+int people_households(struct db *db, const struct actor *a, int64_t unit_id,
+    const char *q, int limit, int offset, struct household_list *out,
+    struct kh_err *err);
+
+/*
+ * A clan (dòng họ) is one branch of a lineage living in one commune: its
+ * unit is the commune (or a unit under it), its members are households of
+ * that commune. Rule 2.2 of the domain rules (QĐ 448) counts a clan's
+ * recognised learning families among these member households.
+ */
+struct clan {
+	int64_t id;
+	int64_t unit_id;
+	char *unit_code;
+	char *unit_name;
+	char *name;		/* "Họ Nguyễn" */
+	char *branch;		/* "Chi 2", or "" */
+	int64_t head_person_id;	/* the clan head (trưởng họ), or 0 */
+	char *head_name;	/* or "" */
+	int64_t households;	/* member households */
+};
+
+struct clan_list {
+	struct clan *items;
+	size_t n, cap;
+};
+
+void clan_cleanup(struct clan *c);
+void clan_list_cleanup(struct clan_list *l);
+
+/*
+ * Create a clan in unit_id (officer+ in scope). The name is required
+ * (1..PEOPLE_NAME_MAX characters); (unit, name, branch) is unique:
+ * KH_E_CONFLICT otherwise. The head, when given, must live in the clan's
+ * commune. Audited.
+ */
+int people_clan_create(struct db *db, const struct actor *a, int64_t unit_id,
+    const char *name, const char *branch, int64_t head_person_id,
+    int64_t *id, struct kh_err *err);
+
+int people_clan_get(struct db *db, const struct actor *a, int64_t id,
+    struct clan *out, struct kh_err *err);
+
+/* Clans of a subtree in Vietnamese name order. */
+int people_clans(struct db *db, const struct actor *a, int64_t unit_id,
+    struct clan_list *out, struct kh_err *err);
+
+/*
+ * Add (add = 1) or remove (add = 0) member households. Every household must
+ * lie in the clan's commune (KH_E_INVALID naming it otherwise); adding a
+ * member already there or removing one that is not changes nothing. All or
+ * none. Audited.
+ */
+int people_clan_members(struct db *db, const struct actor *a, int64_t clan_id,
+    const int64_t *household_ids, size_t n, int add, struct kh_err *err);
+
+/* Member households of a clan, in the order of people_households. */
+int people_clan_households(struct db *db, const struct actor *a,
+    int64_t clan_id, struct household_list *out, struct kh_err *err);
+
 #endif

@@ -198,7 +198,8 @@ before(struct http_req *req, struct http_resp *resp)
 		web_error(req, resp, &err);
 		return -1;
 	}
-	if (strcmp(req->path, "/login") == 0) {
+	if (strcmp(req->path, "/login") == 0 ||
+	    (!w->authed && starts_with(req->path, "/public/"))) {
 		/* Before a session exists: double-submit token in a cookie. */
 		sent = http_form(req, "_csrf");
 		if (sent != NULL && http_cookie(req, LOGIN_COOKIE) != NULL &&
@@ -308,6 +309,58 @@ web_router(void)
 	http_route(r, HTTP_POST, "/users", page_users_create);
 	http_route(r, HTTP_POST, "/users/{login}/password", page_users_password);
 	http_route(r, HTTP_GET, "/audit", page_audit);
+
+	/* Recognition decisions, certificates, the roll-up and criteria sets. */
+	http_route(r, HTTP_GET, "/units/{code}/decisions", page_decisions_list);
+	http_route(r, HTTP_POST, "/units/{code}/decisions", page_decisions_create);
+	http_route(r, HTTP_GET, "/decisions/{id}", page_decision_show);
+	http_route(r, HTTP_GET, "/decisions/{id}/decision.pdf", page_decision_pdf);
+	http_route(r, HTTP_GET, "/decisions/{id}/certificates.pdf",
+	    page_decision_certificates);
+	http_route(r, HTTP_GET, "/decisions/{id}/list.xlsx", page_decision_xlsx);
+	http_route(r, HTTP_GET, "/units/{code}/recognition", page_recognition);
+	http_route(r, HTTP_GET, "/units/{code}/recognition.xlsx",
+	    page_recognition_xlsx);
+	http_route(r, HTTP_GET, "/criteria", page_criteria_list);
+	http_route(r, HTTP_GET, "/criteria/{code}/{version}", page_criteria_show);
+	http_route(r, HTTP_POST, "/criteria/{code}/{version}",
+	    page_criteria_new_version);
+	/* The public learning-citizen self-assessment (no account) and the
+	 * village board's queue of its forms. */
+	http_route(r, HTTP_GET, "/public/citizen", page_public_citizen);
+	http_route(r, HTTP_POST, "/public/citizen", page_public_citizen_post);
+	http_route(r, HTTP_GET, "/public/status", page_public_status);
+	http_route(r, HTTP_GET, "/units/{code}/public-submissions",
+	    page_public_queue);
+	http_route(r, HTTP_POST, "/units/{code}/public-submissions/{id}/accept",
+	    page_public_accept);
+	http_route(r, HTTP_POST, "/units/{code}/public-submissions/{id}/reject",
+	    page_public_reject);
+	/* Learning models: registrations, assessments, clans. */
+	http_route(r, HTTP_GET, "/units/{code}/registrations", page_registrations_list);
+	http_route(r, HTTP_POST, "/units/{code}/registrations",
+	    page_registrations_create);
+	http_route(r, HTTP_GET, "/units/{code}/registrations.pdf",
+	    page_registrations_pdf);
+	http_route(r, HTTP_GET, "/units/{code}/registrations.xlsx",
+	    page_registrations_xlsx);
+	http_route(r, HTTP_GET, "/registrations/{id}", page_registration_show);
+	http_route(r, HTTP_POST, "/registrations/{id}/self-assess",
+	    page_registration_self_assess);
+	http_route(r, HTTP_POST, "/registrations/{id}/verify",
+	    page_registration_verify);
+	http_route(r, HTTP_POST, "/registrations/{id}/evidence",
+	    page_registration_evidence_add);
+	http_route(r, HTTP_GET, "/registrations/{id}/evidence/{eid}",
+	    page_registration_evidence_get);
+	http_route(r, HTTP_POST, "/registrations/{id}/{action}",
+	    page_registration_action);
+	http_route(r, HTTP_GET, "/units/{code}/clans", page_clans_list);
+	http_route(r, HTTP_POST, "/units/{code}/clans", page_clans_create);
+	http_route(r, HTTP_GET, "/clans/{id}", page_clan_show);
+	http_route(r, HTTP_POST, "/clans/{id}/members", page_clan_members);
+	http_route(r, HTTP_GET, "/api/v1/registrations", api_registrations_list);
+	http_route(r, HTTP_GET, "/api/v1/registrations/{id}", api_registrations_get);
 
 	http_route(r, HTTP_GET, "/api/v1/me", api_me);
 	http_route(r, HTTP_GET, "/api/v1/units", api_units_search);

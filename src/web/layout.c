@@ -6,20 +6,50 @@
 #include "core/date.h"
 #include "web/html.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-static void
-menu_item(struct http_req *req, struct buf *b, const char *href,
-    const char *label)
-{
-	bool here = strcmp(req->path, href) == 0 ||
-	    (strcmp(href, "/") != 0 && strncmp(req->path, href, strlen(href)) == 0);
+/* The menu: entries are collected, then the one whose path is the longest
+ * prefix of the request's path is marked current (so "Units" is not current
+ * on a page that has its own entry under /units/...). */
+struct menu {
+	const char *href[12];
+	const char *label[12];
+	size_t n;
+};
 
-	html_raw(b, "<li><a href=\"");
-	html_attr(b, href);
-	html_raw(b, here ? "\" aria-current=\"page\">" : "\">");
-	html_text(b, tr(req, label));
-	html_raw(b, "</a></li>");
+static void
+menu_add(struct menu *m, const char *href, const char *label)
+{
+	if (m->n < sizeof(m->href) / sizeof(m->href[0])) {
+		m->href[m->n] = href;
+		m->label[m->n++] = label;
+	}
+}
+
+static void
+menu_write(struct http_req *req, struct buf *b, const struct menu *m)
+{
+	size_t best = m->n, best_len = 0;
+
+	for (size_t i = 0; i < m->n; i++) {
+		size_t len = strlen(m->href[i]);
+		bool match = strcmp(req->path, m->href[i]) == 0 ||
+		    (len > 1 && strncmp(req->path, m->href[i], len) == 0 &&
+		    (req->path[len] == '/' || req->path[len] == '\0'));
+
+		if (match && len > best_len) {
+			best = i;
+			best_len = len;
+		}
+	}
+	for (size_t i = 0; i < m->n; i++) {
+		html_raw(b, "<li><a href=\"");
+		html_attr(b, m->href[i]);
+		html_raw(b, i == best ? "\" aria-current=\"page\">" : "\">");
+		html_text(b, tr(req, m->label[i]));
+		html_raw(b, "</a></li>");
+	}
 }
 
 void
@@ -50,12 +80,26 @@ page_begin(struct http_req *req, struct http_resp *resp, const char *title)
 		html_raw(b, "<nav aria-label=\"");
 		html_attr(b, tr(req, N_("Menu")));
 		html_raw(b, "\"><ul>");
-		menu_item(req, b, "/", N_("Home"));
-		menu_item(req, b, "/units", N_("Units"));
+		struct menu m = {{NULL}, {NULL}, 0};
+
+		menu_add(&m, "/", N_("Home"));
+		menu_add(&m, "/units", N_("Units"));
+		/* Learning models: the registrations of the user's own unit. */
+		menu_add(&m, arena_printf(&req->arena, "/units/%s/registrations",
+		    w->actor.unit_code), N_("Learning models"));
+		/* Recognition decisions of the user's own unit; criteria sets. */
+		menu_add(&m, arena_printf(&req->arena, "/units/%s/decisions",
+		    w->actor.unit_code), N_("Recognition decisions"));
+		menu_add(&m, "/criteria", N_("Criteria sets"));
+		if (w->actor.role >= ROLE_OFFICER)
+			menu_add(&m, arena_printf(&req->arena,
+			    "/units/%s/public-submissions", w->actor.unit_code),
+			    N_("Online self-assessment"));
 		if (w->actor.role >= ROLE_MANAGER) {
-			menu_item(req, b, "/users", N_("Accounts"));
-			menu_item(req, b, "/audit", N_("Audit log"));
+			menu_add(&m, "/users", N_("Accounts"));
+			menu_add(&m, "/audit", N_("Audit log"));
 		}
+		menu_write(req, b, &m);
 		html_raw(b, "</ul></nav>");
 	}
 	html_raw(b, "<div class=\"who\">");

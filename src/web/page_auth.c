@@ -30,19 +30,36 @@ secure_cookies(void)
 	return s != NULL && strcmp(s, "1") == 0;
 }
 
+const char *
+page_presession_csrf(struct http_req *req, struct http_resp *resp)
+{
+	const char *old = http_cookie(req, LOGIN_COOKIE);
+	char token[48];
+	unsigned char raw[24];
+
+	/* Keep the token of a form already open in another tab (its length is
+	 * that of a token we made; anything else is replaced). */
+	if (old != NULL && strlen(old) == 32 &&
+	    strspn(old, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789-_") == 32)
+		snprintf(token, sizeof(token), "%s", old);
+	else {
+		randombytes_buf(raw, sizeof(raw));
+		sodium_bin2base64(token, sizeof(token), raw, sizeof(raw),
+		    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	}
+	http_set_cookie(req, resp, LOGIN_COOKIE, token, 3600, secure_cookies());
+	return arena_strdup(&req->arena, token);
+}
+
 static void
 login_form(struct http_req *req, struct http_resp *resp,
     const struct kh_err *err, const char *login)
 {
 	struct buf *b = &resp->body;
-	char token[48];
-	unsigned char raw[24];
-
 	/* Double-submit token for the login form (no session exists yet). */
-	randombytes_buf(raw, sizeof(raw));
-	sodium_bin2base64(token, sizeof(token), raw, sizeof(raw),
-	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	http_set_cookie(req, resp, LOGIN_COOKIE, token, 3600, secure_cookies());
+	const char *token = page_presession_csrf(req, resp);
+
 	page_begin(req, resp, tr(req, N_("Log in")));
 	html_raw(b, "<section class=\"card narrow\"><h1>");
 	html_text(b, tr(req, N_("Log in")));
@@ -66,7 +83,12 @@ login_form(struct http_req *req, struct http_resp *resp,
 	    " autocomplete=\"current-password\" required>"
 	    "<button type=\"submit\">");
 	html_text(b, tr(req, N_("Log in")));
-	html_raw(b, "</button></form></section>");
+	html_raw(b, "</button></form></section><p class=\"card narrow\">");
+	html_text(b, tr(req, N_("Citizens: no account is needed to assess"
+	    " yourself as a learning citizen.")));
+	html_raw(b, " <a href=\"/public/citizen\" id=\"public-link\">");
+	html_text(b, tr(req, N_("Self-assess online")));
+	html_raw(b, "</a></p>");
 	page_end(req, resp);
 }
 

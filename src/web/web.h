@@ -81,6 +81,13 @@ void page_select(struct http_req *req, struct buf *b, const char *id,
 
 /* A hidden CSRF field for forms. */
 void page_csrf_field(struct http_req *req, struct buf *b);
+/*
+ * The CSRF token of forms shown before a session exists (the login form, the
+ * public pages): a double-submit cookie, kept while it is valid so that two
+ * open tabs both work. app.c checks it on POST /login and on the public
+ * forms sent without a session.
+ */
+const char *page_presession_csrf(struct http_req *req, struct http_resp *resp);
 /* An error box with a translated message (and the field named). */
 void page_error_box(struct http_req *req, struct buf *b,
     const struct kh_err *err);
@@ -122,6 +129,52 @@ int page_users_list(struct http_req *req, struct http_resp *resp);
 int page_users_create(struct http_req *req, struct http_resp *resp);
 int page_users_password(struct http_req *req, struct http_resp *resp);
 int page_audit(struct http_req *req, struct http_resp *resp);
+
+/* Recognition decisions, certificates, the roll-up and criteria sets. */
+int page_decisions_list(struct http_req *req, struct http_resp *resp);
+int page_decisions_create(struct http_req *req, struct http_resp *resp);
+int page_decision_show(struct http_req *req, struct http_resp *resp);
+int page_decision_pdf(struct http_req *req, struct http_resp *resp);
+int page_decision_certificates(struct http_req *req, struct http_resp *resp);
+int page_decision_xlsx(struct http_req *req, struct http_resp *resp);
+int page_recognition(struct http_req *req, struct http_resp *resp);
+int page_recognition_xlsx(struct http_req *req, struct http_resp *resp);
+int page_criteria_list(struct http_req *req, struct http_resp *resp);
+int page_criteria_show(struct http_req *req, struct http_resp *resp);
+int page_criteria_new_version(struct http_req *req, struct http_resp *resp);
+/* A new temporary file named after stem in $TMPDIR (else /tmp): its
+ * descriptor, or -1; path receives its name. */
+int page_temp_file(char path[200], const char *stem);
+/* Answer with the file at path as an attachment named filename (ASCII);
+ * 0, or -1 with an error answer given. */
+int page_send_file(struct http_req *req, struct http_resp *resp,
+    const char *path, const char *content_type, const char *filename);
+/* Lower-case ASCII letters and digits of s, other runs as one '-'. */
+void page_ascii_slug(char *out, size_t outsz, const char *s);
+/* The public learning-citizen self-assessment and its queue (page_public.c). */
+int page_public_citizen(struct http_req *req, struct http_resp *resp);
+int page_public_citizen_post(struct http_req *req, struct http_resp *resp);
+int page_public_status(struct http_req *req, struct http_resp *resp);
+int page_public_queue(struct http_req *req, struct http_resp *resp);
+int page_public_accept(struct http_req *req, struct http_resp *resp);
+int page_public_reject(struct http_req *req, struct http_resp *resp);
+/* Learning models: registrations, assessments, clans. */
+int page_registrations_list(struct http_req *req, struct http_resp *resp);
+int page_registrations_create(struct http_req *req, struct http_resp *resp);
+int page_registrations_pdf(struct http_req *req, struct http_resp *resp);
+int page_registrations_xlsx(struct http_req *req, struct http_resp *resp);
+int page_registration_show(struct http_req *req, struct http_resp *resp);
+int page_registration_self_assess(struct http_req *req, struct http_resp *resp);
+int page_registration_verify(struct http_req *req, struct http_resp *resp);
+int page_registration_action(struct http_req *req, struct http_resp *resp);
+int page_registration_evidence_add(struct http_req *req, struct http_resp *resp);
+int page_registration_evidence_get(struct http_req *req, struct http_resp *resp);
+int page_clans_list(struct http_req *req, struct http_resp *resp);
+int page_clans_create(struct http_req *req, struct http_resp *resp);
+int page_clan_show(struct http_req *req, struct http_resp *resp);
+int page_clan_members(struct http_req *req, struct http_resp *resp);
+int api_registrations_list(struct http_req *req, struct http_resp *resp);
+int api_registrations_get(struct http_req *req, struct http_resp *resp);
 
 int api_me(struct http_req *req, struct http_resp *resp);
 int api_units_search(struct http_req *req, struct http_resp *resp);

@@ -592,3 +592,165 @@ Test(doc_pdf, refuses_invalid_utf8_and_reports_unwritable_paths)
 	free(path);
 	remove_dir(dir);
 }
+
+/* Several documents in one file ----------------------------------------- */
+
+/* Page n of the PDF as text (malloc'd). */
+static char *
+pdf_page(const char *path, int n)
+{
+	char *fmt = xasprintf("pdftotext -layout -enc UTF-8 -f %d -l %d '%%s' -",
+	    n, n), *text = run(fmt, path);
+
+	free(fmt);
+	return text;
+}
+
+Test(doc_pdf, many_certificates_one_page_each)
+{
+	static const char *const names[] = {"Nguyễn Thị Ánh Tuyết",
+	    "Đặng Văn Ưng", "Hoàng Thị Quỳnh Trâm"};
+	struct doc_block blocks[3][2];
+	struct doc docs[3];
+	const struct doc *ptrs[3];
+	struct kh_err err = KH_ERR_INIT;
+	char *dir, *path, *text, *numbers[3];
+
+	need_poppler();
+	dir = temp_dir();
+	path = xasprintf("%s/gcn.pdf", dir);
+	for (int i = 0; i < 3; i++) {
+		numbers[i] = xasprintf("Số: GĐHT-2025-%06d", i + 1);
+		blocks[i][0] = (struct doc_block){DOC_CENTER, names[i], 1, 0, 18, NULL};
+		blocks[i][1] = (struct doc_block){DOC_CENTER,
+		    "Đạt danh hiệu Gia đình học tập năm 2025", 0, 0, 0, NULL};
+		docs[i] = base_doc();
+		docs[i].number = numbers[i];
+		docs[i].type = "Giấy chứng nhận";
+		docs[i].blocks = blocks[i];
+		docs[i].nblocks = 2;
+		docs[i].landscape = 1;
+		ptrs[i] = &docs[i];
+	}
+	cr_assert_eq(doc_pdf_many(ptrs, 3, path, &err), 0, "%s %s", err.msg,
+	    err.detail);
+	cr_expect_eq(pdf_pages(path), 3);
+	for (int i = 0; i < 3; i++) {
+		const char *p;
+
+		text = pdf_page(path, i + 1);
+		expect_has(text, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
+		expect_has(text, names[i]);
+		expect_has(text, numbers[i]);
+		/* Each certificate is a first page: no page number on it. */
+		for (p = text; *p == ' ' || *p == '\n'; p++)
+			;
+		cr_expect(!(p[0] >= '0' && p[0] <= '9'), "page %d begins \"%.20s\"",
+		    i + 1, p);
+		if (i > 0)
+			cr_expect_null(strstr(text, names[i - 1]),
+			    "certificate %d printed on page %d", i, i + 1);
+		free(text);
+	}
+	text = run("pdfinfo '%s'", path);
+	expect_has(text, "841.89 x 595.276");
+	free(text);
+	expect_fonts_embedded(path);
+	for (int i = 0; i < 3; i++)
+		free(numbers[i]);
+	free(path);
+	remove_dir(dir);
+}
+
+Test(doc_pdf, many_decision_then_its_list_in_another_orientation)
+{
+	static const char *const header[] = {"STT", "Họ và tên", "Địa chỉ",
+	    "Số tiền (đồng)"};
+	const size_t nrows = 120;
+	char **cells = decision_cells(nrows);
+	struct doc_table t = {4, header, NULL, nrows, (const char *const *)cells};
+	struct doc_block body1[] = {
+		{DOC_CENTER, "QUYẾT ĐỊNH:", 1, 0, 0, NULL},
+		{DOC_PARA, "Điều 1. Công nhận 120 hộ gia đình (danh sách kèm theo).",
+		    0, 0, 0, NULL},
+	};
+	struct doc_block body2[] = {{DOC_TABLE, NULL, 0, 0, 0, &t}};
+	struct doc d1 = base_doc(), d2 = base_doc();
+	const struct doc *ptrs[2] = {&d1, &d2};
+	struct kh_err err = KH_ERR_INIT;
+	char *dir, *path, *text, *info;
+	int pages, list_first = 0;
+
+	need_poppler();
+	dir = temp_dir();
+	path = xasprintf("%s/qd.pdf", dir);
+	d1.type = "Quyết định";
+	d1.blocks = body1;
+	d1.nblocks = 2;
+	d1.recipients = recipients;
+	d2.type = "Danh sách";
+	d2.summary = "Hộ gia đình học tập năm 2025 (Kèm theo Quyết định số "
+	    "12/QĐ-HKH)";
+	d2.number = NULL;
+	d2.sign_authority = NULL;
+	d2.signer = NULL;
+	d2.blocks = body2;
+	d2.nblocks = 1;
+	d2.landscape = 1;
+	cr_assert_eq(doc_pdf_many(ptrs, 2, path, &err), 0, "%s %s", err.msg,
+	    err.detail);
+	pages = pdf_pages(path);
+	cr_assert_gt(pages, 2, "the decision and a list over several pages");
+	/* The decision is alone on page 1, portrait; the list starts on page 2,
+	 * landscape, and numbers its own pages from its second page as 2. */
+	text = pdf_page(path, 1);
+	expect_header(text);
+	expect_has(text, "Nơi nhận:");
+	cr_expect_null(strstr(text, "Nguyễn Thị Ánh Tuyết"));
+	free(text);
+	info = run("pdfinfo -f 1 -l 2 '%s'", path);
+	cr_expect(strstr(info, "1 size:  595.276 x 841.89") != NULL, "%s", info);
+	cr_expect(strstr(info, "2 size:  841.89 x 595.276") != NULL, "%s", info);
+	free(info);
+	text = pdf_page(path, 2);
+	expect_has(text, "DANH SÁCH");
+	expect_has(text, "Kèm theo Quyết định số");
+	expect_has(text, "Nguyễn Thị Ánh Tuyết");
+	list_first = 2;
+	free(text);
+	text = pdf_page(path, list_first + 1);
+	{
+		const char *p = text;
+
+		while (*p == ' ' || *p == '\n')
+			p++;
+		cr_expect(p[0] == '2' && (p[1] == '\n' || p[1] == ' '),
+		    "the list's second page begins \"%.20s\"", p);
+	}
+	free(text);
+	expect_fonts_embedded(path);
+	free_cells(cells, nrows * 4);
+	free(path);
+	remove_dir(dir);
+}
+
+Test(doc_pdf, many_checks_every_document_before_writing)
+{
+	struct doc d1 = base_doc(), d2 = base_doc();
+	const struct doc *ptrs[2] = {&d1, &d2};
+	struct kh_err err = KH_ERR_INIT;
+	char *dir = temp_dir(), *path = xasprintf("%s/x.pdf", dir);
+	struct stat st;
+
+	d1.type = "Quyết định";
+	d2.type = "Danh sách";
+	d2.summary = "Tên \xff";
+	cr_expect_eq(doc_pdf_many(ptrs, 2, path, &err), KH_E_INVALID);
+	cr_expect_str_eq(err.field, "summary");
+	cr_expect_neq(stat(path, &st), 0, "no file is left behind");
+	kh_err_clear(&err);
+	cr_expect_eq(doc_pdf_many(ptrs, 0, path, &err), KH_E_INVALID);
+	cr_expect_neq(stat(path, &st), 0);
+	free(path);
+	remove_dir(dir);
+}
