@@ -57,7 +57,12 @@
  * asked for: a commune's report recorded under the other structure is
  * carried through unit_succession (REPORT_SHARE_RULE below), and each
  * output row says whether a share was applied. Restatement works on commune
- * figures; a district's own report is used in the old structure only.
+ * figures (and the island districts without communes that became special
+ * zones); a district's own report is used in the old structure only. In the
+ * structure it was recorded in, a commune's own report also wins over
+ * figures carried to it from the other structure. Reports of organisations
+ * (when a form is filed by them) add up under their territorial unit, unless
+ * that unit has its own report.
  *
  * Every call takes the acting user and checks role and scope (auth.h).
  * Strings in returned structs are malloc'd and freed by the *_cleanup call.
