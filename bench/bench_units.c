@@ -11,6 +11,7 @@
  *   bench-core URL [ORGS_PER_COMMUNE]
  *   bench-core people URL ROWS DIR      (bench_people.c)
  *   bench-core models URL CITIZENS HOUSEHOLDS   (bench_models.c)
+ *   bench-core reports URL [YEARS]      (bench_reports.c)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,6 +152,7 @@ time_reference(struct db *db, int64_t *n)
 
 int bench_people(const char *url, long n, const char *dir);
 int bench_models(const char *url, long citizens, long households);
+int bench_reports(const char *url, int years);
 
 int
 main(int argc, char **argv)
@@ -176,6 +178,8 @@ main(int argc, char **argv)
 		return bench_people(argv[2], atol(argv[3]), argv[4]);
 	if (argc >= 5 && strcmp(argv[1], "models") == 0)
 		return bench_models(argv[2], atol(argv[3]), atol(argv[4]));
+	if (argc >= 3 && strcmp(argv[1], "reports") == 0)
+		return bench_reports(argv[2], argc > 3 ? atoi(argv[3]) : 10);
 	if (argc < 2) {
 		fprintf(stderr, "usage: bench-core URL [ORGS_PER_COMMUNE]\n"
 		    "       bench-core people URL ROWS DIR\n"

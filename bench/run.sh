@@ -8,7 +8,9 @@
 #   3. the registered-vs-recognised roll-up of a province (1,000,000
 #      citizens' and 300,000 households' registrations) against a plain
 #      GROUP BY count over the same rows;
-#   4. requests/s of a unit page for a logged-in officer against /healthz of
+#   4. the consolidated yearly report of the whole country under both
+#      structures against a plain SELECT sum() over the same rows;
+#   5. requests/s of a unit page for a logged-in officer against /healthz of
 #      the same server, and the server's peak resident memory under that load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,6 +51,15 @@ if [ -n "${PG_STARTED:-}" ]; then
 	PGOPTIONS=--client-min-messages=warning "${KH_PSQL:-psql}" -q "$KHUYENHOC_TEST_PG" \
 	    -c "DROP SCHEMA public CASCADE; CREATE SCHEMA public;" >/dev/null
 	build/bench-core models "$KHUYENHOC_TEST_PG" "${KH_BENCH_CITIZENS:-1000000}" "${KH_BENCH_HOUSEHOLDS:-300000}"
+fi
+
+echo "== Consolidated yearly report of the whole country (SQLite, ${KH_BENCH_REPORT_YEARS:-10} years)"
+build/bench-core reports "sqlite:$tmp/reports.db" "${KH_BENCH_REPORT_YEARS:-10}"
+if [ -n "${PG_STARTED:-}" ]; then
+	echo "== Consolidated yearly report of the whole country (PostgreSQL, ${KH_BENCH_REPORT_YEARS_PG:-10} years)"
+	PGOPTIONS=--client-min-messages=warning "${KH_PSQL:-psql}" -q "$KHUYENHOC_TEST_PG" \
+	    -c "DROP SCHEMA public CASCADE; CREATE SCHEMA public;" >/dev/null
+	build/bench-core reports "$KHUYENHOC_TEST_PG" "${KH_BENCH_REPORT_YEARS_PG:-10}"
 fi
 
 echo "== HTTP: unit page for a logged-in officer vs /healthz"

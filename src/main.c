@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "cli/cmd_criteria.h"
 #include "cli/cmd_models.h"
+#include "cli/cmd_report.h"
 #include "core/i18n.h"
 
 struct command {
@@ -26,6 +27,9 @@ static const struct command commands[] = {
 	{"people", cmd_people, N_("people list --unit CODE [--format csv|json]  list residents in Vietnamese name order")},
 	{"criteria", cmd_criteria, N_("criteria load|list ...  criteria sets of the learning models")},
 	{"models", cmd_models, N_("models register|assess|verify|propose|list ...  the yearly cycle of the learning models")},
+	/* Reports and indicators. */
+	{"report", cmd_report, N_("report forms load|assign|save|submit|approve|return|reopen|show|status|share ...  report forms, reports and their consolidation")},
+	{"indicator", cmd_indicator, N_("indicator load|show --unit CODE --period PERIOD [--structure old|new] [--format csv|json]  indicators with their targets")},
 	{"demo", cmd_demo, N_("demo [--db URL]  load units and the demo data set")},
 };
 

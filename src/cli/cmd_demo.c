@@ -5,6 +5,7 @@
  * `make run` opens on something to look at. Idempotent.
  */
 #include "cli/cli.h"
+#include "cli/cmd_report.h"
 #include "cli/cmd_criteria.h"
 #include "cli/demo_models.h"
 #include "models/models.h"
@@ -246,6 +247,8 @@ cmd_demo(int argc, char **argv)
 		}
 		made++;
 	}
+	if (rc == 0)
+		rc = cmd_report_demo(db, &sys, &made, &err);
 	db_close(db);
 	if (rc != 0) {
 		cli_print_err(&err);

@@ -1,0 +1,1037 @@
+/*
+ * cmd_report.c - khuyenhoc report ... and khuyenhoc indicator ...
+ *
+ *   report forms load [--dir data/reports]
+ *   report forms list [--format csv|json]
+ *   report assign --form F --kind K --period P [--deadline DATE]
+ *   report save --form F --unit CODE --period P [--structure old|new]
+ *       FIELD=VALUE ...          (stored even when invalid; problems listed)
+ *   report submit|approve --form F --unit CODE --period P [--comment TEXT]
+ *   report return|reopen --form F --unit CODE --period P --comment TEXT
+ *   report get --form F --unit CODE --period P [--format csv|json]
+ *   report show --form F --unit CODE --period P [--structure old|new]
+ *       [--format csv|json|xlsx|pdf] [--out FILE]
+ *   report status --form F --unit CODE --period P [--structure old|new]
+ *   report share --old CODE --new CODE --percent N [--note TEXT]
+ *   indicator load [--dir data/indicators]
+ *   indicator show --unit CODE --period P [--structure old|new]
+ *       [--format csv|json]
+ *
+ * A unit code names the unit in the structure given (default: the one in
+ * force on the period's last day), because codes are reused across 1 July
+ * 2025. The command line acts as the system actor (auth.h).
+ */
+#include "cli/cli.h"
+#include "cli/cmd_report.h"
+#include "core/buf.h"
+#include "core/date.h"
+#include "core/i18n.h"
+#include "io/doc.h"
+#include "reports/reports.h"
+#include "units/units.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { O_DB, O_FORM, O_UNIT, O_PERIOD, O_STRUCTURE, O_FORMAT, O_OUT, O_DIR,
+    O_KIND, O_DEADLINE, O_COMMENT, O_OLD, O_NEW, O_PERCENT, O_NOTE, O_N };
+
+static void
+opts_init(struct cli_opt o[O_N])
+{
+	static const char *const names[O_N] = {"db", "form", "unit", "period",
+	    "structure", "format", "out", "dir", "kind", "deadline", "comment",
+	    "old", "new", "percent", "note"};
+
+	for (int i = 0; i < O_N; i++) {
+		o[i].name = names[i];
+		o[i].has_arg = true;
+		o[i].value = NULL;
+		o[i].seen = false;
+	}
+}
+
+static int
+usage(void)
+{
+	return cli_usage_error(N_("Use: khuyenhoc report forms load|list, assign,"
+	    " save, submit, approve, return, reopen, get, show, status, share"
+	    " (see docs/api.md)"), NULL);
+}
+
+static int
+need(const struct cli_opt *o, int i)
+{
+	if (o[i].value == NULL || *o[i].value == '\0')
+		return cli_usage_error(N_("Missing option --%s."), o[i].name);
+	return 0;
+}
+
+/* Find a unit by code in the structure of a period. */
+static int
+unit_in(struct db *db, const struct actor *a, const char *code,
+    const char *period, const char *structure, struct unit *u,
+    struct kh_err *err)
+{
+	struct report_period p;
+	const char *on;
+	int rc;
+
+	rc = reports_period_parse(period, &p, err);
+	if (rc != 0)
+		return rc;
+	if (structure == NULL)
+		structure = strcmp(p.to, UNITS_NEW_STRUCTURE_FROM) >= 0 ?
+		    REPORT_NEW : REPORT_OLD;
+	on = strcmp(structure, REPORT_OLD) == 0 ? UNITS_OLD_STRUCTURE_TO :
+	    UNITS_NEW_STRUCTURE_FROM;
+	return units_find(db, a, code, on, u, err);
+}
+
+static void
+print_problems(const struct report_problems *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		struct kh_err e = KH_ERR_INIT;
+		char msg[600];
+
+		e.kind = KH_E_INVALID;
+		e.msg = p->items[i].msg;
+		snprintf(e.arg, sizeof(e.arg), "%s", p->items[i].arg);
+		kh_err_format(&e, cli_lang(), msg, sizeof(msg));
+		fprintf(stderr, "%s: %s\n", p->items[i].field, msg);
+	}
+}
+
+/* A value as text: numbers plain, percentages with a decimal point. */
+static void
+value_str(const struct report_field *f, bool has, int64_t v, char *out,
+    size_t outsz)
+{
+	out[0] = '\0';
+	if (!has)
+		return;
+	if (strcmp(f->kind, RF_PCT) == 0)
+		reports_x100_str(v, out, outsz);
+	else
+		snprintf(out, outsz, "%lld", (long long)v);
+}
+
+/* ---- forms, assign ---- */
+
+static int
+forms_load(struct cli_opt *o)
+{
+	struct report_load_stats st;
+	struct kh_err err = KH_ERR_INIT;
+	struct actor sys;
+	struct db *db;
+	char *dir;
+	int rc;
+
+	dir = o[O_DIR].value != NULL ? xstrdup(o[O_DIR].value) :
+	    cli_data_dir("reports", "README.md");
+	rc = cli_open_system(o[O_DB].value, &db, &sys);
+	if (rc != 0) {
+		free(dir);
+		return rc;
+	}
+	rc = reports_forms_load(db, &sys, dir, &st, &err);
+	db_close(db);
+	free(dir);
+	if (rc != 0)
+		return cli_fail(&err);
+	printf("%s: %d\n", i18n_tr(cli_lang(), N_("Report forms loaded")),
+	    st.loaded);
+	printf("%s: %d\n", i18n_tr(cli_lang(), N_("Report forms updated")),
+	    st.updated);
+	printf("%s: %d\n", i18n_tr(cli_lang(), N_("Report forms unchanged")),
+	    st.unchanged);
+	return 0;
+}
+
+static int
+forms_list(struct cli_opt *o)
+{
+	struct kh_err err = KH_ERR_INIT;
+	struct db_stmt *st = NULL;
+	struct actor sys;
+	struct db *db;
+	bool json = o[O_FORMAT].value != NULL &&
+	    strcmp(o[O_FORMAT].value, "json") == 0;
+	json_t *arr = json_array();
+	int rc;
+
+	rc = cli_open_system(o[O_DB].value, &db, &sys);
+	if (rc != 0) {
+		json_decref(arr);
+		return rc;
+	}
+	rc = db_prepare(db, "SELECT code, title_vi, n_fields, verified FROM"
+	    " report_forms ORDER BY code", DB_NOARGS, &st, &err);
+	if (rc == 0 && !json)
+		fputs("code,fields,verified,title_vi\n", stdout);
+	while (rc == 0 && (rc = db_step(st, &err)) == 1) {
+		char num[24];
+
+		rc = 0;
+		if (json) {
+			json_array_append_new(arr, json_pack("{s:s, s:I, s:b, s:s}",
+			    "code", db_col_text(st, 0), "fields",
+			    (json_int_t)db_col_int(st, 2), "verified",
+			    db_col_int(st, 3) != 0, "title_vi", db_col_text(st, 1)));
+			continue;
+		}
+		cli_csv_field(stdout, db_col_text(st, 0), false);
+		snprintf(num, sizeof(num), "%lld", (long long)db_col_int(st, 2));
+		cli_csv_field(stdout, num, false);
+		cli_csv_field(stdout, db_col_int(st, 3) ? "1" : "0", false);
+		cli_csv_field(stdout, db_col_text(st, 1), true);
+	}
+	if (st != NULL)
+		db_finalize(st);
+	db_close(db);
+	if (rc < 0) {
+		json_decref(arr);
+		return cli_fail(&err);
+	}
+	if (json) {
+		json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+	}
+	json_decref(arr);
+	return 0;
+}
+
+static int
+assign(struct cli_opt *o)
+{
+	struct kh_err err = KH_ERR_INIT;
+	struct actor sys;
+	struct db *db;
+	int rc;
+
+	if ((rc = need(o, O_FORM)) != 0 || (rc = need(o, O_KIND)) != 0 ||
+	    (rc = need(o, O_PERIOD)) != 0)
+		return rc;
+	rc = cli_open_system(o[O_DB].value, &db, &sys);
+	if (rc != 0)
+		return rc;
+	rc = reports_assign(db, &sys, o[O_FORM].value, o[O_KIND].value,
+	    o[O_PERIOD].value, o[O_DEADLINE].value, &err);
+	db_close(db);
+	return rc != 0 ? cli_fail(&err) : 0;
+}
+
+/* ---- one unit's report ---- */
+
+static int
+save(struct cli_opt *o, const char **pos, int npos)
+{
+	struct report_value_in *vals;
+	struct report_problems probs;
+	struct kh_err err = KH_ERR_INIT;
+	struct unit u = UNIT_INIT;
+	struct actor sys;
+	struct db *db;
+	char **keys;
+	int64_t id = 0;
+	int rc, i, n = 0;
+
+	if ((rc = need(o, O_FORM)) != 0 || (rc = need(o, O_UNIT)) != 0 ||
+	    (rc = need(o, O_PERIOD)) != 0)
+		return rc;
+	vals = xcalloc((size_t)npos + 1, sizeof(*vals));
+	keys = xcalloc((size_t)npos + 1, sizeof(*keys));
+	for (i = 1; i < npos; i++) {
+		const char *eq = strchr(pos[i], '=');
+
+		if (eq == NULL) {
+			rc = cli_usage_error(N_("Write values as FIELD=VALUE, not %s."),
+			    pos[i]);
+			goto out;
+		}
+		keys[n] = xstrndup(pos[i], (size_t)(eq - pos[i]));
+		vals[n].field = keys[n];
+		vals[n].raw = eq + 1;
+		n++;
+	}
+	rc = cli_open_system(o[O_DB].value, &db, &sys);
+	if (rc != 0)
+		goto out;
+	rc = unit_in(db, &sys, o[O_UNIT].value, o[O_PERIOD].value,
+	    o[O_STRUCTURE].value, &u, &err);
+	if (rc == 0)
+		rc = reports_save(db, &sys, o[O_FORM].value, u.id, o[O_PERIOD].value,
+		    vals, (size_t)n, &id, &probs, &err);
+	db_close(db);
+	unit_cleanup(&u);
+	if (rc != 0) {
+		rc = cli_fail(&err);
+		goto out;
+	}
+	printf("%s: %lld\n", i18n_tr(cli_lang(), N_("Report saved")),
+	    (long long)id);
+	print_problems(&probs);
+	rc = probs.n > 0 ? kh_kind_exit_code(KH_E_INVALID) : 0;
+	report_problems_cleanup(&probs);
+out:
+	for (i = 0; i < n; i++)
+		free(keys[i]);
+	free(keys);
+	free(vals);
+	return rc;
+}
+
+static int
+transition(struct cli_opt *o, const char *action)
+{
+	struct report_problems probs = {0};
+	struct kh_err err = KH_ERR_INIT;
+	struct unit u = UNIT_INIT;
+	struct actor sys;
+	struct db *db;
+	int64_t id = 0;
+	int rc;
+
+	if ((rc = need(o, O_FORM)) != 0 || (rc = need(o, O_UNIT)) != 0 ||
+	    (rc = need(o, O_PERIOD)) != 0)
+		return rc;
+	rc = cli_open_system(o[O_DB].value, &db, &sys);
+	if (rc != 0)
+		return rc;
+	rc = unit_in(db, &sys, o[O_UNIT].value, o[O_PERIOD].value,
+	    o[O_STRUCTURE].value, &u, &err);
+	if (rc == 0)
+		rc = reports_find(db, &sys, o[O_FORM].value, u.id,
+		    o[O_PERIOD].value, &id, &err);
+	if (rc == 0 && strcmp(action, "submit") == 0)
+		rc = reports_submit(db, &sys, id, &probs, &err);
+	else if (rc == 0 && strcmp(action, "approve") == 0)
+		rc = reports_approve(db, &sys, id, o[O_COMMENT].value, &err);
+	else if (rc == 0 && strcmp(action, "return") == 0)
+		rc = reports_return(db, &sys, id, o[O_COMMENT].value, &err);
+	else if (rc == 0)
+		rc = reports_reopen(db, &sys, id, o[O_COMMENT].value, &err);
+	db_close(db);
+	unit_cleanup(&u);
+	print_problems(&probs);
+	report_problems_cleanup(&probs);
+	return rc != 0 ? cli_fail(&err) : 0;
+}
+
+static int
+get(struct cli_opt *o)
+{
+	struct report_submission s;
+	struct kh_err err = KH_ERR_INIT;
+	struct unit u = UNIT_INIT;
+	struct actor sys;
+	struct db *db;
+	int64_t id = 0;
+	int rc;
+
+	if ((rc = need(o, O_FORM)) != 0 || (rc = need(o, O_UNIT)) != 0 ||
+	    (rc = need(o, O_PERIOD)) != 0)
+		return rc;
+	rc = cli_open_system(o[O_DB].value, &db, &sys);
+	if (rc != 0)
+		return rc;
+	rc = unit_in(db, &sys, o[O_UNIT].value, o[O_PERIOD].value,
+	    o[O_STRUCTURE].value, &u, &err);
+	if (rc == 0)
+		rc = reports_find(db, &sys, o[O_FORM].value, u.id,
+		    o[O_PERIOD].value, &id, &err);
+	if (rc == 0)
+		rc = reports_get(db, &sys, id, &s, &err);
+	db_close(db);
+	unit_cleanup(&u);
+	if (rc != 0)
+		return cli_fail(&err);
+	if (o[O_FORMAT].value != NULL && strcmp(o[O_FORMAT].value, "json") == 0) {
+		json_t *vals = json_object(), *root;
+
+		for (size_t i = 0; i < s.n_values; i++)
+			json_object_set_new(vals, s.values[i].field, json_pack(
+			    "{s:s, s:s}", "raw", s.values[i].raw, "source",
+			    s.values[i].source));
+		root = json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:s, s:o}", "id",
+		    (json_int_t)s.id, "form", s.form, "unit", s.unit_code, "period",
+		    s.period, "state", s.state, "late", s.late, "comment", s.comment,
+		    "values", vals);
+		json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+		json_decref(root);
+	} else {
+		printf("state,%s\n", s.state);
+		fputs("field,value,source\n", stdout);
+		for (size_t i = 0; i < s.n_values; i++) {
+			cli_csv_field(stdout, s.values[i].field, false);
+			cli_csv_field(stdout, s.values[i].raw, false);
+			cli_csv_field(stdout, s.values[i].source, true);
+		}
+	}
+	report_submission_cleanup(&s);
+	return 0;
+}
+
+/* ---- consolidated report ---- */
+
+static int
+show_csv(const struct report_consolidated *c)
+{
+	const struct report_form *f = &c->form;
+	char v[48];
+	size_t i, k;
+
+	fputs("section,code,", stdout);
+	cli_csv_field(stdout, "title", c->n == 0);
+	for (i = 0; i < c->n; i++) {
+		char *h = xasprintf("%s %s", c->rows[i].unit_code,
+		    c->rows[i].unit_name);
+
+		cli_csv_field(stdout, h, i + 1 == c->n);
+		free(h);
+	}
+	for (k = 0; k < f->n_fields; k++) {
+		cli_csv_field(stdout, f->fields[k].section, false);
+		cli_csv_field(stdout, f->fields[k].code, false);
+		cli_csv_field(stdout, f->fields[k].title_vi, c->n == 0);
+		for (i = 0; i < c->n; i++) {
+			const struct report_row *r = &c->rows[i];
+
+			if (strcmp(f->fields[k].kind, RF_TEXT) == 0)
+				cli_csv_field(stdout, r->texts[k], i + 1 == c->n);
+			else {
+				value_str(&f->fields[k], r->has[k], r->values[k], v,
+				    sizeof(v));
+				cli_csv_field(stdout, v, i + 1 == c->n);
+			}
+		}
+	}
+	/* Where the figures came from. */
+	fputs(",_reports,", stdout);
+	cli_csv_field(stdout, i18n_tr(cli_lang(), N_("Approved reports counted")),
+	    c->n == 0);
+	for (i = 0; i < c->n; i++) {
+		snprintf(v, sizeof(v), "%d", c->rows[i].n_reports);
+		cli_csv_field(stdout, v, i + 1 == c->n);
+	}
+	fputs(",_shares,", stdout);
+	cli_csv_field(stdout, i18n_tr(cli_lang(), N_("Shares applied")),
+	    c->n == 0);
+	for (i = 0; i < c->n; i++)
+		cli_csv_field(stdout, c->rows[i].share_note, i + 1 == c->n);
+	return 0;
+}
+
+static int
+show_json(const struct report_consolidated *c)
+{
+	const struct report_form *f = &c->form;
+	json_t *rows = json_array(), *root, *fields = json_array();
+	size_t i, k;
+
+	for (k = 0; k < f->n_fields; k++)
+		json_array_append_new(fields, json_pack("{s:s, s:s, s:s, s:s}",
+		    "code", f->fields[k].code, "section", f->fields[k].section,
+		    "kind", f->fields[k].kind, "title_vi", f->fields[k].title_vi));
+	for (i = 0; i < c->n; i++) {
+		const struct report_row *r = &c->rows[i];
+		json_t *vals = json_object();
+
+		for (k = 0; k < f->n_fields; k++) {
+			json_t *v;
+
+			if (strcmp(f->fields[k].kind, RF_TEXT) == 0)
+				v = r->texts[k] != NULL ? json_string(r->texts[k]) :
+				    json_null();
+			else if (!r->has[k])
+				v = json_null();
+			else if (strcmp(f->fields[k].kind, RF_PCT) == 0)
+				v = json_real((double)r->values[k] / 100.0);
+			else
+				v = json_integer(r->values[k]);
+			json_object_set_new(vals, f->fields[k].code, v);
+		}
+		json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:b, s:b,"
+		    " s:i, s:b, s:s, s:o}", "unit", r->unit_code, "name",
+		    r->unit_name, "kind", r->unit_kind, "total", r->total, "own",
+		    r->own, "reports", r->n_reports, "share_applied",
+		    r->share_applied, "shares", r->share_note, "values", vals));
+	}
+	root = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "form", f->code,
+	    "title_vi", f->title_vi, "period", c->period.code, "structure",
+	    c->structure, "basis", i18n_tr(cli_lang(), N_("Sum of approved"
+	    " reports; percentages recomputed from their numerator and"
+	    " denominator")), "fields", fields, "rows", rows);
+	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+	json_decref(root);
+	return 0;
+}
+
+/* The cells of the form's layout: one row per field, the asked unit and
+ * (up to max_units) its children as columns. */
+static const char **
+layout_cells(const struct report_consolidated *c, size_t ncols_units,
+    bool with_section, struct buf *store, size_t *nrows)
+{
+	const struct report_form *f = &c->form;
+	size_t lead = with_section ? 3 : 2, ncols = lead + ncols_units;
+	const char **cells;
+	char **owned;
+	size_t k, i, n = 0;
+
+	cells = xcalloc((f->n_fields + 2) * ncols + 1, sizeof(*cells));
+	owned = xcalloc((f->n_fields + 2) * ncols + 1, sizeof(*owned));
+	for (k = 0; k < f->n_fields; k++) {
+		char **row = &owned[n * ncols];
+
+		if (with_section)
+			row[0] = xstrdup(f->fields[k].section);
+		row[lead - 2] = xstrdup(f->fields[k].code);
+		row[lead - 1] = xstrdup(f->fields[k].title_vi);
+		for (i = 0; i < ncols_units; i++) {
+			const struct report_row *r = &c->rows[i];
+			char v[48];
+
+			if (strcmp(f->fields[k].kind, RF_TEXT) == 0)
+				row[lead + i] = xstrdup(r->texts[k] != NULL ?
+				    r->texts[k] : "");
+			else {
+				value_str(&f->fields[k], r->has[k], r->values[k], v,
+				    sizeof(v));
+				row[lead + i] = xstrdup(v);
+			}
+		}
+		n++;
+	}
+	{
+		char **row = &owned[n * ncols];
+
+		if (with_section)
+			row[0] = xstrdup("");
+		row[lead - 2] = xstrdup("");
+		row[lead - 1] = xstrdup(i18n_tr("vi", N_("Approved reports counted")));
+		for (i = 0; i < ncols_units; i++)
+			row[lead + i] = xasprintf("%d", c->rows[i].n_reports);
+		n++;
+		row = &owned[n * ncols];
+		if (with_section)
+			row[0] = xstrdup("");
+		row[lead - 2] = xstrdup("");
+		row[lead - 1] = xstrdup(i18n_tr("vi", N_("Shares applied")));
+		for (i = 0; i < ncols_units; i++)
+			row[lead + i] = xstrdup(c->rows[i].share_note);
+		n++;
+	}
+	for (i = 0; i < n * ncols; i++)
+		cells[i] = owned[i] != NULL ? owned[i] : "";
+	/* The strings are freed through the store's list of pointers. */
+	buf_append(store, &owned, sizeof(owned));
+	*nrows = n;
+	return cells;
+}
+
+static void
+layout_free(struct buf *store, size_t count)
+{
+	char **owned;
+
+	if (store->len < sizeof(owned))
+		return;
+	memcpy(&owned, store->data, sizeof(owned));
+	for (size_t i = 0; i < count; i++)
+		free(owned[i]);
+	free(owned);
+	buf_free(store);
+}
+
+static int
+show_xlsx(const struct report_consolidated *c, const char *out,
+    struct kh_err *err)
+{
+	struct buf store = {0};
+	const char **header, **cells;
+	struct doc_sheet s;
+	size_t nrows, i, ncols = 3 + c->n;
+	int *text_cols;
+	char *title;
+	int rc;
+
+	header = xcalloc(ncols + 1, sizeof(*header));
+	text_cols = xcalloc(ncols + 1, sizeof(*text_cols));
+	header[0] = "Mục";
+	header[1] = "Mã chỉ tiêu";
+	header[2] = "Chỉ tiêu";
+	text_cols[0] = text_cols[1] = text_cols[2] = 1;
+	for (i = 0; i < c->n; i++)
+		header[3 + i] = c->rows[i].unit_name;
+	cells = layout_cells(c, c->n, true, &store, &nrows);
+	title = xasprintf("%s - %s (%s)", c->form.title_vi, c->period.code,
+	    strcmp(c->structure, REPORT_OLD) == 0 ? "cơ cấu trước 01/7/2025" :
+	    "cơ cấu từ 01/7/2025");
+	s.title = title;
+	s.ncols = ncols;
+	s.header = header;
+	s.text_cols = text_cols;
+	s.nrows = nrows;
+	s.cells = cells;
+	rc = doc_xlsx(&s, out, err);
+	layout_free(&store, nrows * ncols);
+	free(cells);
+	free(title);
+	free(header);
+	free(text_cols);
+	return rc;
+}
+
+#define PDF_UNITS_MAX 5
+
+static int
+show_pdf(const struct report_consolidated *c, const char *out,
+    struct kh_err *err)
+{
+	const struct report_form *f = &c->form;
+	struct buf store = {0};
+	struct doc_block blocks[4];
+	struct doc_table table;
+	const char **header, **cells;
+	size_t nunits = c->n > PDF_UNITS_MAX ? 1 : c->n, nrows, i, nb = 0;
+	char *issuer, *summary, *para, today[DATE_LEN], from[DATE_LEN];
+	char to[DATE_LEN];
+	static const char *const auth[] = {"TM. BAN THƯỜNG VỤ", "CHỦ TỊCH", NULL};
+	static const char *const recipients[] = {"- Như trên;", "- Lưu: VT.",
+	    NULL};
+	struct doc d;
+	int rc;
+
+	header = xcalloc(nunits + 3, sizeof(*header));
+	header[0] = "Mã";
+	header[1] = "Chỉ tiêu";
+	for (i = 0; i < nunits; i++)
+		header[2 + i] = c->rows[i].unit_name;
+	cells = layout_cells(c, nunits, false, &store, &nrows);
+	memset(&table, 0, sizeof(table));
+	table.ncols = 2 + nunits;
+	table.header = header;
+	table.nrows = nrows;
+	table.cells = cells;
+	issuer = xasprintf("HỘI KHUYẾN HỌC %s", c->rows[0].unit_name);
+	date_display(c->period.from, from);
+	date_display(c->period.to, to);
+	summary = xasprintf("%s, từ ngày %s đến ngày %s", f->title_vi, from, to);
+	para = xasprintf("Số liệu tổng hợp từ %d báo cáo đã được duyệt của các"
+	    " đơn vị trực thuộc, theo cơ cấu đơn vị hành chính %s; tỷ lệ được"
+	    " tính lại từ tử số và mẫu số.%s", c->rows[0].n_reports,
+	    strcmp(c->structure, REPORT_OLD) == 0 ? "trước ngày 01/7/2025" :
+	    "từ ngày 01/7/2025", c->rows[0].share_applied ?
+	    " Một số số liệu được phân bổ theo tỷ lệ cho các đơn vị sáp nhập một"
+	    " phần (dòng \"Tỷ lệ phân bổ đã áp dụng\")." : "");
+	memset(blocks, 0, sizeof(blocks));
+	blocks[nb].kind = DOC_PARA;
+	blocks[nb++].text = para;
+	blocks[nb].kind = DOC_TABLE;
+	blocks[nb++].table = &table;
+	memset(&d, 0, sizeof(d));
+	date_today(today);
+	d.issuer = issuer;
+	d.number = "Số: ...../BC-HKH";
+	d.place = "";
+	d.date = today;
+	d.type = "Báo cáo";
+	d.summary = summary;
+	d.blocks = blocks;
+	d.nblocks = nb;
+	d.sign_authority = auth;
+	d.signer = "";
+	d.recipients = recipients;
+	d.landscape = nunits > 2;
+	rc = doc_pdf(&d, out, err);
+	layout_free(&store, nrows * table.ncols);
+	free(cells);
+	free(header);
+	free(issuer);
+	free(summary);
+	free(para);
+	return rc;
+}
+
+static int
+show(struct cli_opt *o)
+{
+	struct report_consolidated c;
+	struct kh_err err = KH_ERR_INIT;
+	const char *fmt = o[O_FORMAT].value != NULL ? o[O_FORMAT].value : "csv";
+	struct actor sys;
+	struct db *db;
+	int rc;
+
+	if ((rc = need(o, O_FORM)) != 0 || (rc = need(o, O_UNIT)) != 0 ||
+	    (rc = need(o, O_PERIOD)) != 0)
+		return rc;
+	if (strcmp(fmt, "csv") != 0 && strcmp(fmt, "json") != 0 &&
+	    strcmp(fmt, "xlsx") != 0 && strcmp(fmt, "pdf") != 0)
+		return cli_usage_error(N_("Unknown format %s: use csv, json, xlsx"
+		    " or pdf."), fmt);
+	if ((strcmp(fmt, "xlsx") == 0 || strcmp(fmt, "pdf") == 0) &&
+	    (rc = need(o, O_OUT)) != 0)
+		return rc;
+	rc = cli_open_system(o[O_DB].value, &db, &sys);
+	if (rc != 0)
+		return rc;
+	rc = reports_consolidate(db, &sys, o[O_FORM].value, o[O_UNIT].value,
+	    o[O_PERIOD].value, o[O_STRUCTURE].value, &c, &err);
+	db_close(db);
+	if (rc != 0)
+		return cli_fail(&err);
+	if (strcmp(fmt, "json") == 0)
+		rc = show_json(&c);
+	else if (strcmp(fmt, "xlsx") == 0)
+		rc = show_xlsx(&c, o[O_OUT].value, &err);
+	else if (strcmp(fmt, "pdf") == 0) {
+		rc = show_pdf(&c, o[O_OUT].value, &err);
+		doc_shutdown();
+	} else
+		rc = show_csv(&c);
+	report_consolidated_cleanup(&c);
+	return rc < 0 ? cli_fail(&err) : rc;
+}
+
+static int
+status(struct cli_opt *o)
+{
+	struct report_status_list l;
+	struct kh_err err = KH_ERR_INIT;
+	struct actor sys;
+	struct db *db;
+	int rc;
+
+	if ((rc = need(o, O_FORM)) != 0 || (rc = need(o, O_UNIT)) != 0 ||
+	    (rc = need(o, O_PERIOD)) != 0)
+		return rc;
+	rc = cli_open_system(o[O_DB].value, &db, &sys);
+	if (rc != 0)
+		return rc;
+	rc = reports_completeness(db, &sys, o[O_FORM].value, o[O_UNIT].value,
+	    o[O_PERIOD].value, o[O_STRUCTURE].value, &l, &err);
+	db_close(db);
+	if (rc != 0)
+		return cli_fail(&err);
+	fputs("unit,name,state,submitted_on,late\n", stdout);
+	for (size_t i = 0; i < l.n; i++) {
+		cli_csv_field(stdout, l.items[i].unit_code, false);
+		cli_csv_field(stdout, l.items[i].unit_name, false);
+		cli_csv_field(stdout, l.items[i].state, false);
+		cli_csv_field(stdout, l.items[i].submitted_on, false);
+		cli_csv_field(stdout, l.items[i].late ? "1" : "0", true);
+	}
+	fprintf(stderr, "%s: %d, %s: %d, %s: %d, %s: %d, %s: %d\n",
+	    i18n_tr(cli_lang(), N_("reports expected")), l.expected,
+	    i18n_tr(cli_lang(), N_("reports submitted")), l.submitted,
+	    i18n_tr(cli_lang(), N_("reports approved")), l.approved,
+	    i18n_tr(cli_lang(), N_("reports late")), l.late,
+	    i18n_tr(cli_lang(), N_("reports missing")), l.missing);
+	report_status_list_cleanup(&l);
+	return 0;
+}
+
+static int
+share(struct cli_opt *o)
+{
+	struct kh_err err = KH_ERR_INIT;
+	struct actor sys;
+	struct db *db;
+	char *end = NULL;
+	double pct;
+	int rc;
+
+	if ((rc = need(o, O_OLD)) != 0 || (rc = need(o, O_NEW)) != 0 ||
+	    (rc = need(o, O_PERCENT)) != 0)
+		return rc;
+	pct = strtod(o[O_PERCENT].value, &end);
+	if (end == o[O_PERCENT].value || *end != '\0' || pct < 0 || pct > 100)
+		return cli_usage_error(N_("The share is a percentage from 0 to 100,"
+		    " not %s."), o[O_PERCENT].value);
+	rc = cli_open_system(o[O_DB].value, &db, &sys);
+	if (rc != 0)
+		return rc;
+	rc = reports_share_set(db, &sys, o[O_OLD].value, o[O_NEW].value,
+	    (int)(pct * 100 + 0.5), o[O_NOTE].value, &err);
+	db_close(db);
+	return rc != 0 ? cli_fail(&err) : 0;
+}
+
+int
+cmd_report(int argc, char **argv)
+{
+	struct cli_opt o[O_N];
+	const char *pos[256];
+	int npos;
+
+	opts_init(o);
+	if (cli_parse(argc, argv, o, O_N, pos, 256, &npos) != 0)
+		return 2;
+	if (npos < 1)
+		return usage();
+	if (strcmp(pos[0], "forms") == 0 && npos == 2 &&
+	    strcmp(pos[1], "load") == 0)
+		return forms_load(o);
+	if (strcmp(pos[0], "forms") == 0 && npos == 2 &&
+	    strcmp(pos[1], "list") == 0)
+		return forms_list(o);
+	if (strcmp(pos[0], "assign") == 0)
+		return assign(o);
+	if (strcmp(pos[0], "save") == 0)
+		return save(o, pos, npos);
+	if (strcmp(pos[0], "submit") == 0 || strcmp(pos[0], "approve") == 0 ||
+	    strcmp(pos[0], "return") == 0 || strcmp(pos[0], "reopen") == 0)
+		return transition(o, pos[0]);
+	if (strcmp(pos[0], "get") == 0)
+		return get(o);
+	if (strcmp(pos[0], "show") == 0)
+		return show(o);
+	if (strcmp(pos[0], "status") == 0)
+		return status(o);
+	if (strcmp(pos[0], "share") == 0)
+		return share(o);
+	return usage();
+}
+
+/* ---- indicators ---- */
+
+static int
+indicators_load(struct cli_opt *o)
+{
+	struct report_load_stats st;
+	struct kh_err err = KH_ERR_INIT;
+	struct actor sys;
+	struct db *db;
+	char *dir;
+	int rc;
+
+	dir = o[O_DIR].value != NULL ? xstrdup(o[O_DIR].value) :
+	    cli_data_dir("indicators", "README.md");
+	rc = cli_open_system(o[O_DB].value, &db, &sys);
+	if (rc != 0) {
+		free(dir);
+		return rc;
+	}
+	rc = reports_indicators_load(db, &sys, dir, &st, &err);
+	db_close(db);
+	free(dir);
+	if (rc != 0)
+		return cli_fail(&err);
+	printf("%s: %d\n", i18n_tr(cli_lang(), N_("Indicators loaded")), st.loaded);
+	printf("%s: %d\n", i18n_tr(cli_lang(), N_("Indicators updated")),
+	    st.updated);
+	printf("%s: %d\n", i18n_tr(cli_lang(), N_("Indicators unchanged")),
+	    st.unchanged);
+	return 0;
+}
+
+static int
+indicators_show(struct cli_opt *o)
+{
+	struct report_indicators l;
+	struct kh_err err = KH_ERR_INIT;
+	const char *fmt = o[O_FORMAT].value != NULL ? o[O_FORMAT].value : "csv";
+	struct actor sys;
+	struct db *db;
+	json_t *arr;
+	int rc;
+
+	if ((rc = need(o, O_UNIT)) != 0 || (rc = need(o, O_PERIOD)) != 0)
+		return rc;
+	if (strcmp(fmt, "csv") != 0 && strcmp(fmt, "json") != 0)
+		return cli_usage_error(N_("Unknown format %s: use csv or json."), fmt);
+	rc = cli_open_system(o[O_DB].value, &db, &sys);
+	if (rc != 0)
+		return rc;
+	rc = reports_indicators(db, &sys, o[O_UNIT].value, o[O_PERIOD].value,
+	    o[O_STRUCTURE].value, &l, &err);
+	db_close(db);
+	if (rc != 0)
+		return cli_fail(&err);
+	arr = json_array();
+	if (strcmp(fmt, "csv") == 0)
+		fputs("indicator,unit,name,numerator,denominator,value,target_op,"
+		    "target,met,target_verified,share_applied,title_vi,source\n",
+		    stdout);
+	for (size_t i = 0; i < l.n; i++) {
+		const struct report_indicator_row *r = &l.items[i];
+		char num[24], den[24], val[32], tgt[32];
+
+		snprintf(num, sizeof(num), "%lld", (long long)r->numerator);
+		snprintf(den, sizeof(den), "%lld", (long long)r->denominator);
+		val[0] = tgt[0] = '\0';
+		if (r->has_value)
+			reports_x100_str(r->value_x100, val, sizeof(val));
+		if (r->has_target)
+			reports_x100_str(r->target_x100, tgt, sizeof(tgt));
+		if (strcmp(fmt, "json") == 0) {
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:b,"
+			    " s:I, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:s, s:s}",
+			    "indicator", r->code, "unit", r->unit_code, "name",
+			    r->unit_name, "total", r->total, "numerator",
+			    (json_int_t)r->numerator, "denominator", r->has_den ?
+			    json_integer(r->denominator) : json_null(), "value",
+			    r->has_value ? json_real((double)r->value_x100 / 100) :
+			    json_null(), "target_op", r->has_target ?
+			    json_string(r->target_op) : json_null(), "target",
+			    r->has_target ? json_real((double)r->target_x100 / 100) :
+			    json_null(), "met", r->met < 0 ? json_null() :
+			    json_boolean(r->met), "target_verified", r->verified,
+			    "share_applied", r->share_applied, "title_vi",
+			    r->title_vi, "source", r->source));
+			continue;
+		}
+		cli_csv_field(stdout, r->code, false);
+		cli_csv_field(stdout, r->unit_code, false);
+		cli_csv_field(stdout, r->unit_name, false);
+		cli_csv_field(stdout, num, false);
+		cli_csv_field(stdout, r->has_den ? den : "", false);
+		cli_csv_field(stdout, val, false);
+		cli_csv_field(stdout, r->has_target ? r->target_op : "", false);
+		cli_csv_field(stdout, tgt, false);
+		cli_csv_field(stdout, r->met < 0 ? "" : r->met ? "1" : "0", false);
+		cli_csv_field(stdout, r->verified ? "1" : "0", false);
+		cli_csv_field(stdout, r->share_applied ? "1" : "0", false);
+		cli_csv_field(stdout, r->title_vi, false);
+		cli_csv_field(stdout, r->source, true);
+	}
+	if (strcmp(fmt, "json") == 0) {
+		json_t *root = json_pack("{s:s, s:s, s:o}", "period",
+		    o[O_PERIOD].value, "structure", l.structure, "indicators", arr);
+
+		json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+		json_decref(root);
+	} else {
+		json_decref(arr);
+	}
+	report_indicators_cleanup(&l);
+	return 0;
+}
+
+int
+cmd_indicator(int argc, char **argv)
+{
+	struct cli_opt o[O_N];
+	const char *pos[4];
+	int npos;
+
+	opts_init(o);
+	if (cli_parse(argc, argv, o, O_N, pos, 4, &npos) != 0)
+		return 2;
+	if (npos == 1 && strcmp(pos[0], "load") == 0)
+		return indicators_load(o);
+	if (npos == 1 && strcmp(pos[0], "show") == 0)
+		return indicators_show(o);
+	return cli_usage_error(N_("Use: khuyenhoc indicator load|show --unit CODE"
+	    " --period PERIOD [--structure old|new] [--format csv|json]"), NULL);
+}
+
+/* ---- demo ---- */
+
+struct demo_report {
+	const char *form, *unit, *period, *structure;
+	const char *values;	/* "field=value;..." */
+};
+
+static const struct demo_report demo_reports[] = {
+	{"yearly", "11383", "2025", REPORT_NEW, "population=98500;households=27600;"
+	    "members=27900;chapters=46;boards=12;fund_raised=1250000000;"
+	    "fund_spent=980000000;scholarships=420;scholarship_amount=630000000;"
+	    "clc_classes=38;clc_participants=5200;digital_event=có;"
+	    "assessment=Phong trào khuyến học được duy trì sau sáp nhập."},
+	{"yearly", "11311", "2025", REPORT_NEW, "population=71200;households=19800;"
+	    "members=18600;chapters=31;boards=8;fund_raised=760000000;"
+	    "fund_spent=700000000;scholarships=260;scholarship_amount=390000000;"
+	    "clc_classes=22;clc_participants=3100;digital_event=có"},
+	{"study-month", "11383", "2023-KH", REPORT_OLD, "events_major=0;events=6;"
+	    "participants=2400;population=21300;members=5900;members_new=310;"
+	    "boards_new=3;fund_raised=185000000;hoa_phuong_do=12"},
+	{"study-month", "11395", "2023-KH", REPORT_OLD, "events_major=1;events=4;"
+	    "participants=1800;population=17600;members=4700;members_new=220;"
+	    "boards_new=4;fund_raised=120000000;hoa_phuong_do=8"},
+};
+
+static int
+demo_one(struct db *db, const struct actor *sys, const struct demo_report *d,
+    int *made, struct kh_err *err)
+{
+	struct report_value_in vals[32];
+	struct report_problems probs;
+	struct unit u = UNIT_INIT;
+	char *copy = xstrdup(d->values), *save = NULL, *tok;
+	int64_t id;
+	size_t n = 0;
+	int rc;
+
+	rc = unit_in(db, sys, d->unit, d->period, d->structure, &u, err);
+	if (rc == 0 && reports_find(db, sys, d->form, u.id, d->period, &id,
+	    err) == 0) {
+		/* Already there: the demo is idempotent. */
+		unit_cleanup(&u);
+		free(copy);
+		return 0;
+	}
+	kh_err_clear(err);
+	for (tok = strtok_r(copy, ";", &save); tok != NULL && n < 32;
+	    tok = strtok_r(NULL, ";", &save)) {
+		char *eq = strchr(tok, '=');
+
+		if (eq == NULL)
+			continue;
+		*eq = '\0';
+		vals[n].field = tok;
+		vals[n].raw = eq + 1;
+		n++;
+	}
+	if (rc == 0)
+		rc = reports_save(db, sys, d->form, u.id, d->period, vals, n, &id,
+		    &probs, err);
+	if (rc == 0) {
+		report_problems_cleanup(&probs);
+		rc = reports_submit(db, sys, id, &probs, err);
+		report_problems_cleanup(&probs);
+	}
+	if (rc == 0)
+		rc = reports_approve(db, sys, id, "", err);
+	if (rc == 0)
+		(*made)++;
+	unit_cleanup(&u);
+	free(copy);
+	return rc;
+}
+
+int
+cmd_report_demo(struct db *db, const struct actor *sys, int *made,
+    struct kh_err *err)
+{
+	struct report_load_stats st;
+	char *dir = cli_data_dir("reports", "README.md");
+	int rc;
+
+	rc = reports_forms_load(db, sys, dir, &st, err);
+	free(dir);
+	if (rc == 0) {
+		dir = cli_data_dir("indicators", "README.md");
+		rc = reports_indicators_load(db, sys, dir, &st, err);
+		free(dir);
+	}
+	if (rc == 0)
+		rc = reports_assign(db, sys, "yearly", UNIT_COMMUNE, "2025", NULL,
+		    err);
+	if (rc == 0)
+		rc = reports_assign(db, sys, "study-month", UNIT_COMMUNE, "2023-KH",
+		    NULL, err);
+	for (size_t i = 0; rc == 0 && i < sizeof(demo_reports) /
+	    sizeof(demo_reports[0]); i++)
+		rc = demo_one(db, sys, &demo_reports[i], made, err);
+	return rc;
+}

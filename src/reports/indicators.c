@@ -1,0 +1,452 @@
+/*
+ * indicators.c - completeness and timeliness of a form's reports, and
+ * indicators (numerator / denominator x factor over consolidated fields)
+ * with their targets (data/indicators/README.md).
+ */
+#include "reports/reports_impl.h"
+#include "auth/audit.h"
+#include "core/buf.h"
+#include "units/units.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- Completeness ---- */
+
+void
+report_status_list_cleanup(struct report_status_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->items[i].unit_code);
+		free(l->items[i].unit_name);
+		free(l->items[i].state);
+		free(l->items[i].submitted_on);
+	}
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+}
+
+int
+reports_completeness(struct db *db, const struct actor *a, const char *form,
+    const char *unit_code, const char *period, const char *structure,
+    struct report_status_list *out, struct kh_err *err)
+{
+	struct report_form f;
+	struct report_period p;
+	struct unit root = UNIT_INIT;
+	char st_name[4], on[11], today[DATE_LEN];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = reports_period_parse(period, &p, err);
+	if (rc == 0)
+		rc = reports_structure_resolve(structure, &p, st_name, on, err);
+	if (rc != 0)
+		return rc;
+	rc = reports_form_get(db, a, form, &f, err);
+	if (rc != 0)
+		return rc;
+	rc = units_find(db, a, unit_code != NULL ? unit_code : "", on, &root, err);
+	if (rc == 0)
+		rc = auth_can_read(db, a, root.id, err);
+	date_today(today);
+	for (size_t k = 0; rc == 0 && k < f.n_unit_kinds; k++) {
+		struct db_stmt *st;
+
+		rc = db_prepare(db, "SELECT u.id, u.code, u.name, s.state,"
+		    " s.submitted_on, COALESCE(s.late, 0), ra.deadline"
+		    " FROM unit_tree t JOIN units u ON u.id = t.descendant_id"
+		    " LEFT JOIN report_submissions s ON s.unit_id = u.id AND"
+		    " s.form_id = $2 AND s.period = $3"
+		    " LEFT JOIN report_assignments ra ON ra.form_id = $2 AND"
+		    " ra.period = $3 AND ra.unit_kind = u.kind"
+		    " WHERE t.ancestor_id = $1 AND u.kind = $4 AND u.valid_from <= $5"
+		    " AND (u.valid_to IS NULL OR u.valid_to >= $5) ORDER BY u.code",
+		    DB_ARGS(DB_INT(root.id), DB_INT(f.id), DB_TEXT(p.code),
+		    DB_TEXT(f.unit_kinds[k]), DB_TEXT(on)), &st, err);
+		if (rc != 0)
+			break;
+		while ((rc = db_step(st, err)) == 1) {
+			struct report_status *s;
+			const char *state = db_col_text(st, 3);
+			const char *dl = db_col_text(st, 6);
+			bool done;
+
+			if (out->n == out->cap) {
+				out->cap = out->cap ? out->cap * 2 : 32;
+				out->items = xrealloc(out->items, out->cap * sizeof(*s));
+			}
+			s = &out->items[out->n++];
+			s->unit_id = db_col_int(st, 0);
+			s->unit_code = reports_col_str(st, 1);
+			s->unit_name = reports_col_str(st, 2);
+			s->state = xstrdup(state != NULL ? state : "missing");
+			s->submitted_on = db_col_strdup(st, 4, false);
+			done = state != NULL && (strcmp(state, REPORT_SUBMITTED) == 0 ||
+			    strcmp(state, REPORT_APPROVED) == 0);
+			s->late = done ? db_col_int(st, 5) != 0 :
+			    dl != NULL && strcmp(today, dl) > 0;
+			if (dl != NULL)
+				snprintf(out->deadline, sizeof(out->deadline), "%s", dl);
+			out->expected++;
+			if (done)
+				out->submitted++;
+			else
+				out->missing++;
+			if (state != NULL && strcmp(state, REPORT_APPROVED) == 0)
+				out->approved++;
+			if (s->late)
+				out->late++;
+		}
+		db_finalize(st);
+		if (rc > 0)
+			rc = 0;
+	}
+	unit_cleanup(&root);
+	report_form_cleanup(&f);
+	if (rc != 0)
+		report_status_list_cleanup(out);
+	return rc;
+}
+
+/* ---- Indicators ---- */
+
+void
+report_indicators_cleanup(struct report_indicators *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct report_indicator_row *r = &l->items[i];
+
+		free(r->code);
+		free(r->title_vi);
+		free(r->title_en);
+		free(r->unit_code);
+		free(r->unit_name);
+		free(r->target_op);
+		free(r->source);
+	}
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+}
+
+static const char *
+jstr(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* Check an indicator's JSON (the fields it names are checked when it is
+ * computed against its form). */
+static int
+indicator_check(json_t *root, const char *name, struct kh_err *err)
+{
+	json_t *t, *targets = json_object_get(root, "targets");
+	size_t i;
+
+	if (jstr(root, "code") == NULL || jstr(root, "title_vi") == NULL ||
+	    jstr(root, "title_en") == NULL || jstr(root, "form") == NULL ||
+	    jstr(root, "numerator") == NULL)
+		return kh_fail(err, KH_E_INVALID, N_("Indicator %s needs code,"
+		    " title_vi, title_en, form and numerator."), name);
+	json_array_foreach(targets, i, t) {
+		const char *op = jstr(t, "op");
+		json_t *v = json_object_get(t, "value");
+
+		if (jstr(t, "period") == NULL || op == NULL ||
+		    (strcmp(op, ">=") != 0 && strcmp(op, "<=") != 0) ||
+		    (!json_is_number(v) && !json_is_null(v)))
+			return kh_fail(err, KH_E_INVALID, N_("Indicator %s: a target"
+			    " needs a period, op (>= or <=) and a value."), name);
+	}
+	return 0;
+}
+
+int
+reports_indicators_load(struct db *db, const struct actor *a, const char *dir,
+    struct report_load_stats *stats, struct kh_err *err)
+{
+	char **names = NULL, stamp[STAMP_LEN];
+	size_t n = 0, i;
+	int rc;
+
+	memset(stats, 0, sizeof(*stats));
+	rc = auth_need_role(a, ROLE_ADMIN, err);
+	if (rc == 0)
+		rc = reports_json_files(dir, &names, &n, err);
+	if (rc == 0)
+		rc = db_begin(db, err);
+	if (rc != 0)
+		goto out;
+	stamp_now(stamp);
+	for (i = 0; rc == 0 && i < n; i++) {
+		char *path = xasprintf("%s/%s", dir, names[i]), *text, *old = NULL;
+		json_error_t jerr;
+		json_t *root;
+		int64_t id;
+
+		text = reports_read_file(path, err);
+		free(path);
+		if (text == NULL) {
+			rc = KH_E_IO;
+			break;
+		}
+		root = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
+		if (root == NULL)
+			rc = kh_fail(err, KH_E_INVALID, N_("The indicator file %s is"
+			    " not valid JSON."), names[i]);
+		else
+			rc = indicator_check(root, names[i], err);
+		if (rc == 0) {
+			const char *code = jstr(root, "code");
+
+			rc = db_query_text(db, "SELECT json FROM report_indicators"
+			    " WHERE code = $1", DB_ARGS(DB_TEXT(code)), &old, err);
+			if (rc == KH_E_NOT_FOUND) {
+				kh_err_clear(err);
+				rc = db_query_int(db, "INSERT INTO report_indicators"
+				    " (code, title_vi, json, created_at, updated_at)"
+				    " VALUES ($1, $2, $3, $4, $4) RETURNING id",
+				    DB_ARGS(DB_TEXT(code), DB_TEXT(jstr(root,
+				    "title_vi")), DB_TEXT(text), DB_TEXT(stamp)), &id,
+				    err);
+				stats->loaded++;
+			} else if (rc == 0 && strcmp(old, text) == 0) {
+				stats->unchanged++;
+			} else if (rc == 0) {
+				rc = db_exec_args(db, "UPDATE report_indicators SET"
+				    " title_vi = $2, json = $3, updated_at = $4 WHERE"
+				    " code = $1", DB_ARGS(DB_TEXT(code), DB_TEXT(jstr(root,
+				    "title_vi")), DB_TEXT(text), DB_TEXT(stamp)), NULL,
+				    err);
+				stats->updated++;
+			}
+			if (rc == 0 && (old == NULL || strcmp(old, text) != 0)) {
+				json_t *after = json_pack("{s:s}", "code", code);
+
+				rc = audit_record(db, a, 0, "load", "indicator", code,
+				    NULL, after, err);
+				json_decref(after);
+			}
+		}
+		free(old);
+		free(text);
+		json_decref(root);
+	}
+	if (rc == 0)
+		rc = db_commit(db, err);
+	else
+		db_rollback(db);
+out:
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+/* The sum of the fields named in expr ("a+b+c") of a row; *has false when
+ * none has a value. KH_E_INVALID when the form has no such field. */
+static int
+expr_value(const struct report_form *f, const struct report_row *r,
+    const char *expr, int64_t *v, bool *has, struct kh_err *err)
+{
+	char *copy = xstrdup(expr), *save = NULL, *tok;
+	int rc = 0;
+
+	*v = 0;
+	*has = false;
+	for (tok = strtok_r(copy, "+", &save); tok != NULL;
+	    tok = strtok_r(NULL, "+", &save)) {
+		int k;
+
+		while (*tok == ' ')
+			tok++;
+		tok[strcspn(tok, " ")] = '\0';
+		k = reports_form_field(f, tok);
+		if (k < 0) {
+			rc = kh_fail(err, KH_E_INVALID, N_("An indicator names a field"
+			    " its form does not have (%s)."), tok);
+			break;
+		}
+		if (r->has[k]) {
+			*v += r->values[k];
+			*has = true;
+		}
+	}
+	free(copy);
+	return rc;
+}
+
+/* The target of an indicator for a row: a target for the unit's code
+ * first, then for its kind, then for every unit. */
+static json_t *
+target_for(json_t *targets, const struct report_row *r, const char *period)
+{
+	json_t *t, *best = NULL;
+	int best_rank = -1;
+	size_t i;
+
+	json_array_foreach(targets, i, t) {
+		const char *u = jstr(t, "unit"), *k = jstr(t, "unit_kind");
+		int rank;
+
+		if (strcmp(jstr(t, "period"), period) != 0)
+			continue;
+		if (u != NULL)
+			rank = strcmp(u, r->unit_code) == 0 ? 3 : -1;
+		else if (k != NULL)
+			rank = strcmp(k, r->unit_kind) == 0 ? 2 : -1;
+		else
+			rank = 1;
+		if (rank > best_rank) {
+			best_rank = rank;
+			best = t;
+		}
+	}
+	return best;
+}
+
+static int
+indicator_rows(const struct report_consolidated *c, json_t *ind,
+    struct report_indicators *out, struct kh_err *err)
+{
+	const char *num = jstr(ind, "numerator"), *den = jstr(ind, "denominator");
+	json_t *factor = json_object_get(ind, "factor");
+	int64_t fac = json_is_integer(factor) ? json_integer_value(factor) : 1;
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < c->n; i++) {
+		const struct report_row *r = &c->rows[i];
+		struct report_indicator_row *o;
+		bool hn, hd = false;
+		json_t *t;
+
+		if (out->n == out->cap) {
+			out->cap = out->cap ? out->cap * 2 : 32;
+			out->items = xrealloc(out->items, out->cap * sizeof(*o));
+		}
+		o = &out->items[out->n];
+		memset(o, 0, sizeof(*o));
+		rc = expr_value(&c->form, r, num, &o->numerator, &hn, err);
+		if (rc == 0 && den != NULL)
+			rc = expr_value(&c->form, r, den, &o->denominator, &hd, err);
+		if (rc != 0)
+			break;
+		out->n++;
+		o->code = xstrdup(jstr(ind, "code"));
+		o->title_vi = xstrdup(jstr(ind, "title_vi"));
+		o->title_en = xstrdup(jstr(ind, "title_en"));
+		o->unit_id = r->unit_id;
+		o->unit_code = xstrdup(r->unit_code);
+		o->unit_name = xstrdup(r->unit_name);
+		o->total = r->total;
+		o->has_den = den != NULL;
+		o->factor = fac;
+		o->share_applied = r->share_applied;
+		o->met = -1;
+		o->verified = true;
+		if (den == NULL) {
+			o->has_value = hn;
+			o->value_x100 = o->numerator * fac * 100;
+		} else if (hn && hd && o->denominator > 0) {
+			o->has_value = true;
+			/* Hundredths, rounded half up. */
+			o->value_x100 = (o->numerator * fac * 100 * 2 /
+			    o->denominator + 1) / 2;
+		}
+		t = target_for(json_object_get(ind, "targets"), r, c->period.code);
+		if (t != NULL && json_is_number(json_object_get(t, "value"))) {
+			o->has_target = true;
+			o->target_op = xstrdup(jstr(t, "op"));
+			o->target_x100 = (int64_t)llround(json_number_value(
+			    json_object_get(t, "value")) * 100);
+			o->verified = !json_is_false(json_object_get(t, "verified"));
+			if (o->has_value)
+				o->met = strcmp(o->target_op, ">=") == 0 ?
+				    o->value_x100 >= o->target_x100 :
+				    o->value_x100 <= o->target_x100;
+		}
+		o->source = xstrdup(t != NULL && jstr(t, "source") != NULL ?
+		    jstr(t, "source") : "");
+	}
+	return rc;
+}
+
+int
+reports_indicators(struct db *db, const struct actor *a, const char *unit_code,
+    const char *period, const char *structure, struct report_indicators *out,
+    struct kh_err *err)
+{
+	struct report_period p;
+	struct report_consolidated cache[8];
+	size_t n_cache = 0, i;
+	struct db_stmt *st = NULL;
+	char on[11];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = reports_period_parse(period, &p, err);
+	if (rc == 0)
+		rc = reports_structure_resolve(structure, &p, out->structure, on,
+		    err);
+	if (rc == 0)
+		rc = db_prepare(db, "SELECT i.json FROM report_indicators i ORDER BY"
+		    " i.code", DB_NOARGS, &st, err);
+	if (rc != 0)
+		return rc;
+	while ((rc = db_step(st, err)) == 1) {
+		json_t *ind = json_loads(db_col_text(st, 0), 0, NULL);
+		const char *form = ind != NULL ? jstr(ind, "form") : NULL;
+		struct report_consolidated *c = NULL;
+		struct report_form f;
+
+		rc = 0;
+		if (form == NULL) {
+			json_decref(ind);
+			continue;
+		}
+		for (i = 0; i < n_cache; i++)
+			if (strcmp(cache[i].form.code, form) == 0)
+				c = &cache[i];
+		if (c == NULL) {
+			/* Only indicators of forms filed for this kind of
+			 * period. */
+			rc = reports_form_get(db, a, form, &f, err);
+			if (rc == KH_E_NOT_FOUND) {
+				kh_err_clear(err);
+				json_decref(ind);
+				continue;
+			}
+			if (rc == 0 && strcmp(f.period_kind, p.kind) != 0) {
+				report_form_cleanup(&f);
+				json_decref(ind);
+				continue;
+			}
+			report_form_cleanup(&f);
+			if (rc == 0 && n_cache == sizeof(cache) / sizeof(cache[0]))
+				rc = kh_fail(err, KH_E_LIMIT, N_("Too many report forms"
+				    " behind the indicators."), NULL);
+			if (rc == 0)
+				rc = reports_consolidate(db, a, form, unit_code,
+				    p.code, out->structure, &cache[n_cache], err);
+			if (rc == 0)
+				c = &cache[n_cache++];
+		}
+		if (rc == 0)
+			rc = indicator_rows(c, ind, out, err);
+		json_decref(ind);
+		if (rc != 0)
+			break;
+	}
+	db_finalize(st);
+	for (i = 0; i < n_cache; i++)
+		report_consolidated_cleanup(&cache[i]);
+	if (rc != 0) {
+		report_indicators_cleanup(out);
+		return rc;
+	}
+	return 0;
+}
