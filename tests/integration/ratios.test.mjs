@@ -4,7 +4,8 @@
 // at least 50 % of its households) and a residential group's share (QĐ 448,
 // village community C1.1: at least 60 %); the registration pages show the
 // computed figure, and each can then be proposed once its other points reach
-// the standard.
+// the standard. The test works in a ward of its own (tests/integration/
+// fixture.mjs), whose households the demo's learning-model data leaves alone.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -13,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 
+import { AN_BIEN, hh, ownCommune } from './fixture.mjs';
 import { backends, client, runCli, startServer } from './lib.mjs';
 
 const PW = 'khuyenhoc-demo';
@@ -32,13 +34,12 @@ async function cli(args, db) {
   return r.stdout;
 }
 
-// A family of Tổ dân phố số 5 taken to "proposed" from the command line.
-async function proposedFamily(db, household) {
+// A family of the ward's residential group taken to "proposed" from the
+// command line.
+async function proposedFamily(db, village, household) {
   return Number((await cli(['models', 'register', '--model', 'family', '--year', String(YEAR),
-    '--unit', '11383-TDP05', '--household', household, '--to', 'proposed'], db)).trim());
+    '--unit', village, '--household', household, '--to', 'proposed'], db)).trim());
 }
-
-const hh = (n) => `H${String(n).padStart(3, '0')}`;
 
 // The share as the registration page writes it, for the indicator's row.
 function share(html) {
@@ -50,39 +51,41 @@ function share(html) {
 for (const backend of backends()) {
   test(`computed shares above zero on ${backend.name}`, async (t) => {
     const srv = await startServer({ backend, t });
-    const off = await loggedIn(srv.url, 'canbo.lechan');
-    const mgr = await loggedIn(srv.url, 'quanly.lechan');
+    // Phường An Biên: one residential group of 12 households.
+    const own = await ownCommune(srv, AN_BIEN, { households: 12 });
+    const off = await loggedIn(srv.url, own.officer);
+    const mgr = await loggedIn(srv.url, own.manager);
     const ids = {};
     let decisions = 0;
 
     // The commune's manager recognises proposed families by a decision.
     async function decide(regs, title = 'Chủ tịch') {
       decisions += 1;
-      const res = await mgr.post('/units/11383/decisions', {
+      const res = await mgr.post(`/units/${own.code}/decisions`, {
         model: 'family', year: String(YEAR), reg: regs.map(String),
         number: `${decisions}/QĐ-UBND`, decided_on: `${YEAR}-12-0${decisions}`,
         signer: 'Trần Văn Chủ', signer_title: title,
-        issuing_body: 'Ủy ban nhân dân phường Lê Chân',
+        issuing_body: own.body,
       });
       assert.equal(res.status, 303, res.text);
       return res.location.replace(/\?.*$/, '');
     }
 
     await t.test('a clan of two households, one recognised: 1/2 = 50 %, met', async () => {
-      ids.fam1 = await proposedFamily(srv.db, hh(1));
-      ids.fam2 = await proposedFamily(srv.db, hh(2));
+      ids.fam1 = await proposedFamily(srv.db, own.village, hh(1));
+      ids.fam2 = await proposedFamily(srv.db, own.village, hh(2));
       const household = {};
       for (const id of [ids.fam1, ids.fam2]) {
         household[id] = (await off.json('GET', `/api/v1/registrations/${id}`)).json.subject_id;
       }
-      let res = await off.post('/units/11383/clans', { name: 'Họ Đào', branch: 'Chi 1' });
+      let res = await off.post(`/units/${own.code}/clans`, { name: 'Họ Đào', branch: 'Chi 1' });
       assert.equal(res.status, 303);
       const clanId = res.location.match(/\/clans\/(\d+)/)[1];
       await off.get(`/clans/${clanId}`);
       res = await off.post(`/clans/${clanId}/members`,
         { op: 'add', household: [ids.fam1, ids.fam2].map((id) => String(household[id])) });
       assert.equal(res.status, 303, res.text);
-      res = await off.post('/units/11383/registrations', { model: 'clan', year: String(YEAR), clan: clanId });
+      res = await off.post(`/units/${own.code}/registrations`, { model: 'clan', year: String(YEAR), clan: clanId });
       const m = /<tr class="ok"><td>[^<]*<\/td><td><a href="\/registrations\/(\d+)"/.exec(res.text);
       assert.ok(m, 'the clan is registered');
       ids.clan = m[1];
@@ -126,10 +129,10 @@ for (const backend of backends()) {
     });
 
     await t.test('a residential group with 60 % of its households recognised is proposed as a learning community', async () => {
-      const commune = await off.get(`/units/11383/registrations?year=${YEAR}`);
-      const unitId = /<input type="checkbox" name="unit" value="(\d+)"> Tổ dân phố số 5 </.exec(commune.text);
+      const commune = await off.get(`/units/${own.code}/registrations?year=${YEAR}`);
+      const unitId = /<input type="checkbox" name="unit" value="(\d+)"> Tổ dân phố số 1 </.exec(commune.text);
       assert.ok(unitId, 'the community form offers the group');
-      let res = await off.post('/units/11383/registrations',
+      let res = await off.post(`/units/${own.code}/registrations`,
         { model: 'community', year: String(YEAR), unit: unitId[1] });
       const m = /<tr class="ok"><td>[^<]*<\/td><td><a href="\/registrations\/(\d+)"/.exec(res.text);
       assert.ok(m, 'the community is registered');
@@ -141,12 +144,13 @@ for (const backend of backends()) {
       assert.equal(s.num, 1, s.text);
       assert.equal(s.met, false, s.text);
       const den = s.den;
-      assert.ok(den >= 10, `households of the group: ${den}`);
+      assert.equal(den, 12, `households of the group: ${den}`);
 
-      // Enough more families recognised to reach 60 %: ceil(0.6 × den).
+      // Enough more families recognised to reach 60 %: ceil(0.6 × 12) = 8.
       const need = Math.ceil(den * 0.6);
+      assert.equal(need, 8);
       const regs = [ids.fam2];
-      for (let n = 3; regs.length < need - 1; n += 1) regs.push(await proposedFamily(srv.db, hh(n)));
+      for (let n = 3; regs.length < need - 1; n += 1) regs.push(await proposedFamily(srv.db, own.village, hh(n)));
       // One short of the threshold first: still not met.
       await decide(regs.slice(0, -1));
       page = await off.get(`/registrations/${ids.community}`);
@@ -163,7 +167,7 @@ for (const backend of backends()) {
       const file = path.join(dir, 'gcn.pdf');
       fs.writeFileSync(file, Buffer.from(await pdf.arrayBuffer()));
       const text = spawnSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).stdout;
-      for (const want of ['CHỦ TỊCH ỦY BAN NHÂN DÂN PHƯỜNG LÊ CHÂN', 'TM. ỦY BAN NHÂN DÂN',
+      for (const want of ['CHỦ TỊCH ỦY BAN NHÂN DÂN PHƯỜNG AN BIÊN', 'TM. ỦY BAN NHÂN DÂN',
         'KT. CHỦ TỊCH', 'PHÓ CHỦ TỊCH']) {
         assert.ok(text.includes(want), `the certificate lacks "${want}"`);
       }

@@ -4,7 +4,10 @@
 // verification (a change needs a reason, which the page then shows); a
 // proposal refused below the standard; return and withdraw with reasons;
 // what a viewer and an officer of another commune may do; the computed
-// share with its source; the printed list (.pdf) and the spreadsheet.
+// share with its source; the printed list (.pdf) and the spreadsheet. The
+// test works in a ward of its own (tests/integration/fixture.mjs), which the
+// demo's learning-model data leaves alone, so that its lists and totals hold
+// only what it registers.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -13,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 
+import { AN_BIEN, ownCommune } from './fixture.mjs';
 import { backends, client, runCli, startServer } from './lib.mjs';
 
 const PW = 'khuyenhoc-demo';
@@ -63,17 +67,20 @@ function pointsForm(points) {
 for (const backend of backends()) {
   test(`registrations and assessments on ${backend.name}`, async (t) => {
     const srv = await startServer({ backend, t });
-    const off = await loggedIn(srv.url, 'canbo.lechan');
+    // Phường An Biên: one residential group of six households.
+    const own = await ownCommune(srv, AN_BIEN, { households: 6 });
+    const unit = own.code;
+    const off = await loggedIn(srv.url, own.officer);
     const ids = {};
 
     await t.test('families are registered from a list; a second registration is refused', async () => {
-      const page = await off.get(`/units/11383/registrations?year=${YEAR}`);
+      const page = await off.get(`/units/${unit}/registrations?year=${YEAR}`);
       assert.equal(page.status, 200);
       assert.match(page.text, /id="reg-family"/);
       const households = ticks(page.text, 'household');
       assert.ok(households.length >= 4, `households ${households.length}`);
       ids.households = households.slice(0, 4);
-      let res = await off.post('/units/11383/registrations',
+      let res = await off.post(`/units/${unit}/registrations`,
         { model: 'family', year: YEAR, household: ids.households.slice(0, 3) });
       assert.equal(res.status, 200);
       assert.match(res.text, /id="reg-ok">3</);
@@ -81,12 +88,12 @@ for (const backend of backends()) {
       ids.families = regIds(res.text);
       assert.equal(ids.families.length, 3);
       // One already registered, one new: the new one is kept.
-      res = await off.post('/units/11383/registrations',
+      res = await off.post(`/units/${unit}/registrations`,
         { model: 'family', year: YEAR, household: [ids.households[0], ids.households[3]] });
       assert.match(res.text, /id="reg-ok">1</);
       assert.match(res.text, /id="reg-refused">1</);
       assert.match(res.text, /<tr class="refused">/);
-      const list = await off.get(`/units/11383/registrations?year=${YEAR}&model=family`);
+      const list = await off.get(`/units/${unit}/registrations?year=${YEAR}&model=family`);
       assert.match(list.text, /id="reg-total">\(4\)/);
       assert.match(list.text, /<dd data-state="registered">4<\/dd>/);
       // In Vietnamese order (given name first) and found without diacritics.
@@ -97,11 +104,11 @@ for (const backend of backends()) {
       for (let i = 1; i < given.length; i++) {
         assert.ok(coll.compare(given[i - 1], given[i]) <= 0, `${names[i - 1]} then ${names[i]}`);
       }
-      const found = await off.get(`/units/11383/registrations?year=${YEAR}&model=family&q=${encodeURIComponent(plain(names[2]).toLowerCase())}`);
+      const found = await off.get(`/units/${unit}/registrations?year=${YEAR}&model=family&q=${encodeURIComponent(plain(names[2]).toLowerCase())}`);
       assert.match(found.text, new RegExp(`>${names[2]}</a>`));
       assert.doesNotMatch(found.text, /id="reg-total">\(0\)/);
       // The API: the same order and search, filtered and paged in SQL.
-      const base = `/api/v1/registrations?unit=11383&year=${YEAR}&model=family`;
+      const base = `/api/v1/registrations?unit=${unit}&year=${YEAR}&model=family`;
       let api = await off.json('GET', `${base}&order=name`);
       assert.equal(api.status, 200);
       assert.deepEqual(api.json.items.map((r) => r.subject_name), names);
@@ -119,7 +126,7 @@ for (const backend of backends()) {
     });
 
     await t.test('a clan with member households is created and registered', async () => {
-      let res = await off.post('/units/11383/clans', { name: 'Họ Khúc', branch: 'Chi 2' });
+      let res = await off.post(`/units/${unit}/clans`, { name: 'Họ Khúc', branch: 'Chi 2' });
       assert.equal(res.status, 303);
       const clanId = res.location.match(/\/clans\/(\d+)/)[1];
       await off.get(`/clans/${clanId}`);
@@ -133,27 +140,27 @@ for (const backend of backends()) {
       page = await off.get(`/clans/${clanId}`);
       assert.match(page.text, /id="clan-members">1</);
       await off.post(`/clans/${clanId}/members`, { op: 'add', household: ids.households[1] });
-      const clans = await off.get('/units/11383/clans');
+      const clans = await off.get(`/units/${unit}/clans`);
       assert.match(clans.text, /Họ Khúc/);
       assert.match(clans.text, /<td class="num">2<\/td>/);
       // A duplicate clan is refused with the form kept.
-      res = await off.post('/units/11383/clans', { name: 'Họ Khúc', branch: 'Chi 2' });
+      res = await off.post(`/units/${unit}/clans`, { name: 'Họ Khúc', branch: 'Chi 2' });
       assert.equal(res.status, 409);
       assert.match(res.text, /value="Họ Khúc"/);
-      res = await off.post('/units/11383/registrations', { model: 'clan', year: YEAR, clan: clanId });
+      res = await off.post(`/units/${unit}/registrations`, { model: 'clan', year: YEAR, clan: clanId });
       assert.match(res.text, /id="reg-ok">1</);
       ids.clan = regIds(res.text)[0];
     });
 
     await t.test('a citizen found without diacritics is registered in a subject group', async () => {
-      const r = await runCli(['people', 'list', '--unit', '11383', '--format', 'json'], { db: srv.db });
+      const r = await runCli(['people', 'list', '--unit', unit, '--format', 'json'], { db: srv.db });
       assert.equal(r.code, 0, r.stderr);
       const person = JSON.parse(r.stdout).find((p) => p.full_name.split(' ').length >= 3);
       const q = plain(person.full_name).toLowerCase();
-      const page = await off.get(`/units/11383/registrations?year=${YEAR}&cq=${encodeURIComponent(q)}`);
+      const page = await off.get(`/units/${unit}/registrations?year=${YEAR}&cq=${encodeURIComponent(q)}`);
       const found = ticks(page.text, 'person');
       assert.ok(found.length >= 1, `search ${q}`);
-      const res = await off.post('/units/11383/registrations',
+      const res = await off.post(`/units/${unit}/registrations`,
         { model: 'citizen', year: YEAR, person: found[0], [`group_${found[0]}`]: 2 });
       assert.match(res.text, /id="reg-ok">1</);
       const id = regIds(res.text)[0];
@@ -162,10 +169,10 @@ for (const backend of backends()) {
     });
 
     await t.test('the commune registers itself as a learning community', async () => {
-      const page = await off.get(`/units/11383/registrations?year=${YEAR}`);
-      const unit = page.text.match(/id="reg-commune_community"[^]*?name="unit" value="(\d+)"/)[1];
-      const res = await off.post('/units/11383/registrations',
-        { model: 'commune_community', year: YEAR, unit });
+      const page = await off.get(`/units/${unit}/registrations?year=${YEAR}`);
+      const self = page.text.match(/id="reg-commune_community"[^]*?name="unit" value="(\d+)"/)[1];
+      const res = await off.post(`/units/${unit}/registrations`,
+        { model: 'commune_community', year: YEAR, unit: self });
       assert.match(res.text, /id="reg-ok">1</);
       const reg = await off.get(`/registrations/${regIds(res.text)[0]}`);
       assert.equal(reg.status, 200);
@@ -266,19 +273,19 @@ for (const backend of backends()) {
       const page = await v.get(`/registrations/${id}`);
       assert.equal(page.status, 200);
       assert.doesNotMatch(page.text, /id="self-form"|id="withdraw-form"|enctype="multipart/);
-      const list = await v.get(`/units/11383/registrations?year=${YEAR}`);
+      const list = await v.get(`/units/${unit}/registrations?year=${YEAR}`);
       assert.doesNotMatch(list.text, /id="reg-family"/);
       assert.equal((await v.post(`/registrations/${id}/self-assess`, pointsForm(FAMILY_POINTS))).status, 403);
       assert.equal((await v.post(`/registrations/${id}/withdraw`, { reason: 'x' })).status, 403);
-      assert.equal((await v.post('/units/11383/registrations',
+      assert.equal((await v.post(`/units/${unit}/registrations`,
         { model: 'family', year: YEAR, household: ids.households[3] })).status, 403);
     });
 
     await t.test('an officer of another commune is refused', async () => {
       const o = await loggedIn(srv.url, 'canbo.hongbang');
       assert.equal((await o.get(`/registrations/${ids.families[1]}`)).status, 403);
-      assert.equal((await o.get('/units/11383/registrations')).status, 403);
-      assert.equal((await o.get('/units/11383/clans')).status, 403);
+      assert.equal((await o.get(`/units/${unit}/registrations`)).status, 403);
+      assert.equal((await o.get(`/units/${unit}/clans`)).status, 403);
       await o.get('/');
       assert.equal((await o.post(`/registrations/${ids.families[1]}/withdraw`, { reason: 'x' })).status, 403);
       assert.equal((await o.get(`/api/v1/registrations/${ids.families[1]}`)).status, 403);
@@ -302,7 +309,7 @@ for (const backend of backends()) {
     });
 
     await t.test('the JSON API lists and shows registrations', async () => {
-      let res = await off.get(`/api/v1/registrations?unit=11383&model=family&year=${YEAR}`);
+      let res = await off.get(`/api/v1/registrations?unit=${unit}&model=family&year=${YEAR}`);
       assert.equal(res.status, 200);
       assert.equal(res.json.total, 4);
       res = await off.get(`/api/v1/registrations/${ids.families[0]}`);
@@ -316,7 +323,7 @@ for (const backend of backends()) {
     await t.test('the registration list is printed (.pdf) and exported (.xlsx)', async () => {
       const { dir, file } = tmpFile('list.pdf');
       try {
-        const pdf = await fetch(`${srv.url}/units/11383/registrations.pdf?model=family&year=${YEAR}`,
+        const pdf = await fetch(`${srv.url}/units/${unit}/registrations.pdf?model=family&year=${YEAR}`,
           { headers: { cookie: off.cookieHeader() } });
         assert.equal(pdf.status, 200);
         assert.match(pdf.headers.get('content-type'), /pdf/);
@@ -327,14 +334,14 @@ for (const backend of backends()) {
         assert.match(text, /CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM/);
         // Three families left (one was withdrawn).
         assert.match(text, /Danh sách có 3 đăng ký/);
-        const xlsx = await fetch(`${srv.url}/units/11383/registrations.xlsx?model=family&year=${YEAR}`,
+        const xlsx = await fetch(`${srv.url}/units/${unit}/registrations.xlsx?model=family&year=${YEAR}`,
           { headers: { cookie: off.cookieHeader() } });
         assert.equal(xlsx.status, 200);
         const xf = path.join(dir, 'list.xlsx');
         fs.writeFileSync(xf, Buffer.from(await xlsx.arrayBuffer()));
         const strings = execFileSync('unzip', ['-p', xf, 'xl/sharedStrings.xml'], { encoding: 'utf8' });
         assert.match(strings, new RegExp(`Danh sách đăng ký xây dựng Gia đình học tập năm ${YEAR}`));
-        const api = await off.get(`/api/v1/registrations?unit=11383&model=family&year=${YEAR}&state=registered`);
+        const api = await off.get(`/api/v1/registrations?unit=${unit}&model=family&year=${YEAR}&state=registered`);
         for (const r of api.json.items) assert.ok(strings.includes(r.subject_name.replace(/&/g, '&amp;')), r.subject_name);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
