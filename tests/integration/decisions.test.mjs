@@ -5,6 +5,9 @@
 // back with pdftotext and pdffonts), the list and the roll-up as .xlsx (read
 // back from the sheet's XML), and the criteria-set pages: unverified marks
 // and an administrator's new version that leaves the used one unchanged.
+// The decisions are issued in wards of the test's own (tests/integration/
+// fixture.mjs), which the demo's learning-model data leaves alone; figures
+// of the whole city are compared with what the city held before.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -13,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 
+import { AN_BIEN, NGO_QUYEN, ownCommune } from './fixture.mjs';
 import { backends, client, runCli, startServer } from './lib.mjs';
 
 const PW = 'khuyenhoc-demo';
@@ -66,77 +70,99 @@ function readSheet(file) {
 
 const count = (text, re) => (text.match(re) || []).length;
 
+// The family row of a roll-up table: registered, recognised, share.
+function familyRow(html, table) {
+  const body = new RegExp(`<table id="${table}">(.*?)</table>`, 's').exec(html)[1];
+  const m = /<tr data-model="family"><td>[^<]*<\/td><td class="num"><\/td><td class="num">(\d+)<\/td><td class="num">(\d+)<\/td><td class="num">([^<]*)<\/td>/.exec(body);
+  return m ? { registered: Number(m[1]), recognised: Number(m[2]), share: m[3] } : null;
+}
+
+// A share as the roll-up writes it: tenths of a per cent rounded half up,
+// a decimal comma, no ",0".
+function shareText(recognised, registered) {
+  const tenths = Math.floor((recognised * 1000 + Math.floor(registered / 2)) / registered);
+  return `${tenths % 10 === 0 ? tenths / 10 : `${Math.floor(tenths / 10)},${tenths % 10}`} %`;
+}
+
 for (const backend of backends()) {
   test(`recognition decisions on ${backend.name}`, async (t) => {
     const srv = await startServer({ backend, t });
     const dir = fs.mkdtempSync(path.join(process.env.KH_TEST_CACHE || os.tmpdir(), 'kh-dec-'));
     t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    // Three families of Tổ dân phố số 5 proposed, one of Hồng Bàng.
+    // Phường An Biên with three households, Phường Ngô Quyền with one, each
+    // with its officer and manager; what the city held before them.
+    const own = await ownCommune(srv, AN_BIEN, { households: 3 });
+    const other = await ownCommune(srv, NGO_QUYEN, { households: 1 });
+    const admin = await loggedIn(srv.url, 'hkh.haiphong');
+    const cityBefore = familyRow((await admin.get('/units/31/recognition?year=2025')).text,
+      'rollup-total') || { registered: 0, recognised: 0 };
+    const viewer = await loggedIn(srv.url, 'xem.haiphong');
+    const decisionsBefore = (await viewer.json('GET', '/api/v1/decisions?unit=31')).json.items
+      .map((d) => d.id);
+
+    // Three families of An Biên's group proposed, one of Ngô Quyền.
     const ids = [];
-    for (const hh of ['H001', 'H002', 'H003']) {
+    for (const hh of own.households) {
       ids.push(Number((await cli(['models', 'register', '--model', 'family', '--year', '2025',
-        '--unit', '11383-TDP05', '--household', hh, '--to', 'proposed'], srv.db)).trim()));
+        '--unit', own.village, '--household', hh, '--to', 'proposed'], srv.db)).trim()));
     }
     const otherId = Number((await cli(['models', 'register', '--model', 'family', '--year', '2025',
-      '--unit', '11311-TDP03', '--household', 'H001', '--to', 'proposed'], srv.db)).trim());
-    const proposed = JSON.parse(await cli(['models', 'list', '--unit', '11383', '--year', '2025',
+      '--unit', other.village, '--household', 'H001', '--to', 'proposed'], srv.db)).trim());
+    const proposed = JSON.parse(await cli(['models', 'list', '--unit', own.code, '--year', '2025',
       '--state', 'proposed', '--format', 'json'], srv.db));
     assert.equal(proposed.length, 3);
     const names = Object.fromEntries(proposed.map((r) => [r.id, r.subject_name]));
-    const add = await runCli(['user', 'add', '--login', 'quanly.hongbang', '--role', 'manager',
-      '--unit', '11311'], { db: srv.db, input: `${PW}\n` });
-    assert.equal(add.code, 0, add.stderr);
 
     const form = {
       model: 'family', year: '2025', reg: [ids[0], ids[1]], number: '12/QĐ-UBND',
       decided_on: '2025-12-20', signer: 'Trần Văn Chủ', signer_title: 'Chủ tịch',
-      issuing_body: 'Ủy ban nhân dân phường Lê Chân',
+      issuing_body: own.body,
     };
     let decisionUrl;
 
     await t.test('viewers and officers see no form and are refused', async () => {
-      for (const login of ['xem.haiphong', 'canbo.lechan']) {
+      for (const login of ['xem.haiphong', own.officer]) {
         const c = await loggedIn(srv.url, login);
-        const page = await c.get('/units/11383/decisions?model=family&year=2025');
+        const page = await c.get(`/units/${own.code}/decisions?model=family&year=2025`);
         assert.equal(page.status, 200);
         assert.doesNotMatch(page.text, /id="new-decision"/);
-        const res = await c.post('/units/11383/decisions', form);
+        const res = await c.post(`/units/${own.code}/decisions`, form);
         assert.equal(res.status, 403, login);
       }
     });
 
     await t.test('the manager of another commune cannot issue for this one', async () => {
-      const c = await loggedIn(srv.url, 'quanly.hongbang');
-      assert.equal((await c.get('/units/11383/decisions')).status, 403);
-      const page = await c.get('/units/11311/decisions?model=family&year=2025');
+      const c = await loggedIn(srv.url, other.manager);
+      assert.equal((await c.get(`/units/${own.code}/decisions`)).status, 403);
+      const page = await c.get(`/units/${other.code}/decisions?model=family&year=2025`);
       assert.match(page.text, new RegExp(`id="reg-${otherId}"`));
-      const res = await c.post('/units/11311/decisions', { ...form, reg: [ids[0]],
-        issuing_body: 'Ủy ban nhân dân phường Hồng Bàng' });
+      const res = await c.post(`/units/${other.code}/decisions`, { ...form, reg: [ids[0]],
+        issuing_body: other.body });
       assert.equal(res.status, 403, 'a registration of another commune is out of scope');
-      const still = JSON.parse(await cli(['models', 'list', '--unit', '11383', '--state', 'proposed',
+      const still = JSON.parse(await cli(['models', 'list', '--unit', own.code, '--state', 'proposed',
         '--format', 'json'], srv.db));
       assert.equal(still.length, 3, 'nothing was recognised');
     });
 
     await t.test('the commune manager records a decision; errors keep the input', async () => {
-      const c = await loggedIn(srv.url, 'quanly.lechan');
-      const page = await c.get('/units/11383/decisions?model=family&year=2025');
+      const c = await loggedIn(srv.url, own.manager);
+      const page = await c.get(`/units/${own.code}/decisions?model=family&year=2025`);
       assert.equal(page.status, 200);
       for (const id of ids) assert.match(page.text, new RegExp(`id="reg-${id}" value="${id}" checked`));
-      assert.match(page.text, /value="Ủy ban nhân dân phường Lê Chân"/);
+      assert.match(page.text, /value="Ủy ban nhân dân phường An Biên"/);
 
-      let res = await c.post('/units/11383/decisions', { ...form, signer: '' });
+      let res = await c.post(`/units/${own.code}/decisions`, { ...form, signer: '' });
       assert.equal(res.status, 400);
       assert.match(res.text, /role="alert"/);
       assert.match(res.text, /value="12\/QĐ-UBND"/, 'the number is kept');
       assert.match(res.text, new RegExp(`id="reg-${ids[0]}" value="${ids[0]}" checked`));
       assert.match(res.text, new RegExp(`id="reg-${ids[2]}" value="${ids[2]}">`), 'the unticked one stays unticked');
 
-      res = await c.post('/units/11383/decisions', { ...form, reg: [] });
+      res = await c.post(`/units/${own.code}/decisions`, { ...form, reg: [] });
       assert.equal(res.status, 400);
 
-      res = await c.post('/units/11383/decisions', form);
+      res = await c.post(`/units/${own.code}/decisions`, form);
       assert.equal(res.status, 303, res.text.slice(0, 500));
       decisionUrl = res.location.replace(/\?.*$/, '');
       assert.match(decisionUrl, /^\/decisions\/\d+$/);
@@ -148,31 +174,31 @@ for (const backend of backends()) {
       assert.doesNotMatch(show.text, new RegExp(`>${names[ids[2]]}<`));
 
       // The same number again is a conflict; the third stays proposed.
-      res = await c.post('/units/11383/decisions', { ...form, reg: [ids[2]] });
+      res = await c.post(`/units/${own.code}/decisions`, { ...form, reg: [ids[2]] });
       assert.equal(res.status, 409);
-      const left = JSON.parse(await cli(['models', 'list', '--unit', '11383', '--year', '2025',
+      const left = JSON.parse(await cli(['models', 'list', '--unit', own.code, '--year', '2025',
         '--format', 'json'], srv.db));
       const state = Object.fromEntries(left.map((r) => [r.id, r.state]));
       assert.equal(state[ids[0]], 'recognised');
       assert.equal(state[ids[1]], 'recognised');
       assert.equal(state[ids[2]], 'proposed');
 
-      const list = await c.get('/units/11383/decisions');
+      const list = await c.get(`/units/${own.code}/decisions`);
       assert.match(list.text, /<table id="decisions">/);
       assert.match(list.text, /12\/QĐ-UBND/);
-      const filtered = await c.get('/units/11383/decisions?filter_year=2024');
+      const filtered = await c.get(`/units/${own.code}/decisions?filter_year=2024`);
       assert.match(filtered.text, /id="no-decisions"/);
-      const byModel = await c.get('/units/11383/decisions?filter_model=family&filter_year=2025');
+      const byModel = await c.get(`/units/${own.code}/decisions?filter_model=family&filter_year=2025`);
       assert.match(byModel.text, /12\/QĐ-UBND/);
       // The unit page links to the decisions and to the roll-up.
-      const unit = await c.get('/units/11383');
-      assert.match(unit.text, /href="\/units\/11383\/decisions"/);
-      assert.match(unit.text, /href="\/units\/11383\/recognition"/);
+      const unit = await c.get(`/units/${own.code}`);
+      assert.match(unit.text, /href="\/units\/11407\/decisions"/);
+      assert.match(unit.text, /href="\/units\/11407\/recognition"/);
     });
 
     await t.test('the decision is audited', async () => {
       const c = await loggedIn(srv.url, 'hkh.haiphong');
-      const res = await c.json('GET', '/api/v1/audit?user=quanly.lechan');
+      const res = await c.json('GET', `/api/v1/audit?user=${own.manager}`);
       assert.equal(res.status, 200);
       const text = JSON.stringify(res.json);
       assert.match(text, /model_decision/);
@@ -180,7 +206,7 @@ for (const backend of backends()) {
     });
 
     await t.test('another commune cannot read the decision or its files', async () => {
-      const c = await loggedIn(srv.url, 'quanly.hongbang');
+      const c = await loggedIn(srv.url, other.manager);
       assert.equal((await c.get(decisionUrl)).status, 403);
       assert.equal((await c.get(`${decisionUrl}/decision.pdf`)).status, 403);
       assert.equal((await c.get(`${decisionUrl}/list.xlsx`)).status, 403);
@@ -194,7 +220,7 @@ for (const backend of backends()) {
       assert.match(d.headers.get('content-disposition'), /^attachment; filename="quyet-dinh-12-2025\.pdf"$/);
       const text = tool('pdftotext', ['-layout', '-enc', 'UTF-8', d.file, '-']);
       for (const want of ['CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc',
-        'ỦY BAN NHÂN DÂN', 'Số: 12/QĐ-UBND', 'Lê Chân, ngày 20 tháng 12 năm 2025', 'QUYẾT ĐỊNH',
+        'ỦY BAN NHÂN DÂN', 'Số: 12/QĐ-UBND', 'An Biên, ngày 20 tháng 12 năm 2025', 'QUYẾT ĐỊNH',
         'Về việc công nhận danh hiệu “Gia đình học tập” năm 2025', 'Căn cứ Quyết định số 448/QĐ-KHVN',
         'Điều 1. Công nhận 2 hộ gia đình', 'Điều 3.', 'TM. ỦY BAN NHÂN DÂN', 'Trần Văn Chủ',
         'Nơi nhận:', 'DANH SÁCH', 'Kèm theo Quyết định số 12/QĐ-UBND',
@@ -210,7 +236,7 @@ for (const backend of backends()) {
     });
 
     await t.test('one certificate page per recognised family', async () => {
-      const c = await loggedIn(srv.url, 'quanly.lechan');
+      const c = await loggedIn(srv.url, own.manager);
       const d = await download(c, `${decisionUrl}/certificates.pdf`, dir, 'gcn.pdf');
       assert.equal(d.status, 200);
       assert.match(d.headers.get('content-disposition'), /filename="giay-chung-nhan-12-2025\.pdf"/);
@@ -224,14 +250,14 @@ for (const backend of backends()) {
         // The heading names the issuing body in capitals (Decree 30),
         // though it was typed in sentence case; the signature block says
         // on whose behalf the chairman signs.
-        assert.ok(text.includes('CHỦ TỊCH ỦY BAN NHÂN DÂN PHƯỜNG LÊ CHÂN'), `page ${page} heading`);
-        assert.ok(!text.includes('Chủ tịch Ủy ban nhân dân phường Lê Chân'), `page ${page} heading case`);
+        assert.ok(text.includes('CHỦ TỊCH ỦY BAN NHÂN DÂN PHƯỜNG AN BIÊN'), `page ${page} heading`);
+        assert.ok(!text.includes('Chủ tịch Ủy ban nhân dân phường An Biên'), `page ${page} heading case`);
         assert.ok(text.includes('TM. ỦY BAN NHÂN DÂN'), `page ${page} authority`);
       }
     });
 
     await t.test('the list as .xlsx with numbers as numbers', async () => {
-      const c = await loggedIn(srv.url, 'quanly.lechan');
+      const c = await loggedIn(srv.url, own.manager);
       const d = await download(c, `${decisionUrl}/list.xlsx`, dir, 'ds.xlsx');
       assert.equal(d.status, 200);
       assert.match(d.headers.get('content-disposition'), /filename="danh-sach-12-2025\.xlsx"/);
@@ -250,91 +276,102 @@ for (const backend of backends()) {
       const c = await loggedIn(srv.url, 'hkh.haiphong');
       const city = await c.get('/units/31/recognition?year=2025');
       assert.equal(city.status, 200);
-      const total = /<table id="rollup-total">(.*?)<\/table>/s.exec(city.text)[1];
-      assert.match(total, /<td class="num">4<\/td><td class="num">2<\/td><td class="num">50 %<\/td>/);
-      const commune = await c.get('/units/11383/recognition?year=2025');
+      // Four more registered (three here, one in Ngô Quyền), two more
+      // recognised.
+      const reg = cityBefore.registered + 4;
+      const rec = cityBefore.recognised + 2;
+      assert.deepEqual(familyRow(city.text, 'rollup-total'),
+        { registered: reg, recognised: rec, share: shareText(rec, reg) });
+      const commune = await c.get(`/units/${own.code}/recognition?year=2025`);
+      assert.deepEqual(familyRow(commune.text, 'rollup-total'),
+        { registered: 3, recognised: 2, share: '66,7 %' });
       const children = /<table id="rollup-children">(.*?)<\/table>/s.exec(commune.text)[1];
-      assert.match(children, /href="\/units\/11383-TDP05\/recognition\?year=2025"/);
+      assert.match(children, /href="\/units\/11407-TDP01\/recognition\?year=2025"/);
       assert.match(children, /<td class="num">3<\/td><td class="num">2<\/td><td class="num">66,7 %<\/td>/);
-      const d = await download(c, '/units/11383/recognition.xlsx?year=2025', dir, 'th.xlsx');
+      const d = await download(c, `/units/${own.code}/recognition.xlsx?year=2025`, dir, 'th.xlsx');
       assert.equal(d.status, 200);
-      assert.match(d.headers.get('content-disposition'), /filename="cong-nhan-11383-2025\.xlsx"/);
+      assert.match(d.headers.get('content-disposition'), /filename="cong-nhan-11407-2025\.xlsx"/);
       const rows = readSheet(d.file);
-      assert.equal(rows[3].A.value, 'Phường Lê Chân');
+      assert.equal(rows[3].A.value, 'Phường An Biên');
       assert.deepEqual(rows[3].E, { type: 'number', value: 3 });
       assert.deepEqual(rows[3].F, { type: 'number', value: 2 });
       assert.deepEqual(rows[3].G, { type: 'number', value: 66.7 });
-      assert.equal(rows[4].A.value, 'Tổ dân phố số 5');
+      assert.equal(rows[4].A.value, 'Tổ dân phố số 1');
       // Another commune's officer sees none of it.
       const o = await loggedIn(srv.url, 'canbo.hongbang');
-      assert.equal((await o.get('/units/11383/recognition?year=2025')).status, 403);
-      assert.equal((await o.get('/units/11383/recognition.xlsx?year=2025')).status, 403);
+      assert.equal((await o.get(`/units/${own.code}/recognition?year=2025`)).status, 403);
+      assert.equal((await o.get(`/units/${own.code}/recognition.xlsx?year=2025`)).status, 403);
     });
 
     await t.test('the decisions as JSON for other systems, scope-checked', async () => {
       const c = await loggedIn(srv.url, 'xem.haiphong');
-      let res = await c.json('GET', '/api/v1/decisions?unit=11383&year=2025&model=family');
+      let res = await c.json('GET', `/api/v1/decisions?unit=${own.code}&year=2025&model=family`);
       assert.equal(res.status, 200);
       assert.equal(res.json.total, 1);
       const [dec] = res.json.items;
       assert.equal(dec.number, '12/QĐ-UBND');
-      assert.equal(dec.unit_code, '11383');
+      assert.equal(dec.unit_code, '11407');
       assert.equal(dec.model, 'family');
       assert.equal(dec.year, 2025);
       assert.equal(dec.decided_on, '2025-12-20');
       assert.equal(dec.signer, 'Trần Văn Chủ');
-      assert.equal(dec.issuing_body, 'Ủy ban nhân dân phường Lê Chân');
+      assert.equal(dec.issuing_body, 'Ủy ban nhân dân phường An Biên');
       assert.equal(dec.count, 2);
       assert.equal(`/decisions/${dec.id}`, decisionUrl);
-      // The city sees its communes' decisions; filters narrow them.
+      // The city sees its communes' decisions: those it had, and this one;
+      // filters narrow them.
       res = await c.json('GET', '/api/v1/decisions?unit=31');
       assert.equal(res.status, 200);
-      assert.deepEqual(res.json.items.map((d) => d.number), ['12/QĐ-UBND']);
-      for (const q of ['unit=11383&year=2024', 'unit=11383&model=clan', 'unit=11311']) {
+      assert.deepEqual(res.json.items.map((d) => d.id).sort((a, b) => a - b),
+        [...decisionsBefore, dec.id].sort((a, b) => a - b));
+      assert.equal(res.json.total, decisionsBefore.length + 1);
+      assert.deepEqual(res.json.items.filter((d) => d.unit_code === own.code).map((d) => d.number),
+        ['12/QĐ-UBND']);
+      for (const q of [`unit=${own.code}&year=2024`, `unit=${own.code}&model=clan`, `unit=${other.code}`]) {
         res = await c.json('GET', `/api/v1/decisions?${q}`);
         assert.equal(res.status, 200, q);
         assert.deepEqual(res.json.items, [], q);
       }
-      assert.equal((await c.json('GET', '/api/v1/decisions?unit=11383&model=nope')).status, 400);
-      assert.equal((await c.json('GET', '/api/v1/decisions?unit=11383&year=abc')).status, 400);
+      assert.equal((await c.json('GET', `/api/v1/decisions?unit=${own.code}&model=nope`)).status, 400);
+      assert.equal((await c.json('GET', `/api/v1/decisions?unit=${own.code}&year=abc`)).status, 400);
       // One decision: its list with the certificate numbers.
       res = await c.json('GET', `/api/v1/decisions/${dec.id}`);
       assert.equal(res.status, 200);
       assert.equal(res.json.number, '12/QĐ-UBND');
       assert.deepEqual(res.json.items.map((it) => [it.registration_id, it.certificate_no, it.subject_name]),
         [[ids[0], 'GĐHT-2025-000001', names[ids[0]]], [ids[1], 'GĐHT-2025-000002', names[ids[1]]]]);
-      assert.equal(res.json.items[0].unit_code, '11383-TDP05');
+      assert.equal(res.json.items[0].unit_code, '11407-TDP01');
       assert.equal((await c.json('GET', '/api/v1/decisions/999999')).status, 404);
       assert.equal((await c.json('GET', '/api/v1/decisions/x')).status, 404);
       // Another commune reads neither the list nor the decision.
-      const o = await loggedIn(srv.url, 'quanly.hongbang');
-      assert.equal((await o.json('GET', '/api/v1/decisions?unit=11383')).status, 403);
+      const o = await loggedIn(srv.url, other.manager);
+      assert.equal((await o.json('GET', `/api/v1/decisions?unit=${own.code}`)).status, 403);
       assert.equal((await o.json('GET', `/api/v1/decisions/${dec.id}`)).status, 403);
       res = await o.json('GET', '/api/v1/decisions');
       assert.equal(res.status, 200);
       assert.deepEqual(res.json.items, []);
       // Without a session: 401.
-      assert.equal((await client(srv.url).json('GET', '/api/v1/decisions?unit=11383')).status, 401);
+      assert.equal((await client(srv.url).json('GET', `/api/v1/decisions?unit=${own.code}`)).status, 401);
     });
 
     await t.test('the roll-up as CSV for other systems', async () => {
       const c = await loggedIn(srv.url, 'hkh.haiphong');
-      const res = await fetch(new URL('/units/11383/recognition.csv?year=2025', c.base),
+      const res = await fetch(new URL(`/units/${own.code}/recognition.csv?year=2025`, c.base),
         { headers: { cookie: c.cookieHeader() } });
       assert.equal(res.status, 200);
       assert.match(res.headers.get('content-type'), /^text\/csv; charset=utf-8$/);
-      assert.match(res.headers.get('content-disposition'), /filename="cong-nhan-11383-2025\.csv"/);
+      assert.match(res.headers.get('content-disposition'), /filename="cong-nhan-11407-2025\.csv"/);
       const lines = (await res.text()).split('\r\n');
       assert.equal(lines[0], 'unit_code,unit_name,total,model,subject_group,registered,recognised,share_pct');
-      assert.ok(lines.includes('11383,Phường Lê Chân,1,family,,3,2,66.7'), lines.join('\n'));
-      assert.ok(lines.includes('11383-TDP05,Tổ dân phố số 5,0,family,,3,2,66.7'), lines.join('\n'));
+      assert.ok(lines.includes('11407,Phường An Biên,1,family,,3,2,66.7'), lines.join('\n'));
+      assert.ok(lines.includes('11407-TDP01,Tổ dân phố số 1,0,family,,3,2,66.7'), lines.join('\n'));
       assert.equal(lines.at(-1), '');
       const o = await loggedIn(srv.url, 'canbo.hongbang');
-      assert.equal((await o.get('/units/11383/recognition.csv?year=2025')).status, 403);
+      assert.equal((await o.get(`/units/${own.code}/recognition.csv?year=2025`)).status, 403);
     });
 
     await t.test('criteria sets show every unverified value marked', async () => {
-      const c = await loggedIn(srv.url, 'canbo.lechan');
+      const c = await loggedIn(srv.url, own.officer);
       const list = await c.get('/criteria');
       assert.equal(list.status, 200);
       const row = /<tr id="set-qd448-gdht-1">(.*?)<\/tr>/s.exec(list.text)[1];
