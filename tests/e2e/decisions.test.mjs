@@ -1,20 +1,25 @@
 // The commune's manager issues a recognition decision on a desktop: from
 // the menu to the proposals of the year, leaves one family out, records the
 // decision, and downloads the decision as PDF and the list as .xlsx. Then
-// the criteria set's page with its unverified marks.
+// the criteria set's page with its unverified marks. The decision is issued
+// in a ward of the test's own (tests/integration/fixture.mjs), which the
+// demo's learning-model data leaves alone: the proposals of the year are
+// exactly the three made here.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { test } from 'node:test';
 
+import { AN_BIEN, PW, ownCommune } from '../integration/fixture.mjs';
 import { desktopPage, launch, runCli, screenshot, startServer } from './lib.mjs';
 
 test('issuing a recognition decision on a desktop', async (t) => {
   const srv = await startServer({ t });
+  const own = await ownCommune(srv, AN_BIEN, { households: 3 });
   const ids = [];
-  for (const hh of ['H001', 'H002', 'H003']) {
+  for (const hh of own.households) {
     const r = await runCli(['models', 'register', '--model', 'family', '--year', '2025',
-      '--unit', '11383-TDP05', '--household', hh, '--to', 'proposed'], { db: srv.db });
+      '--unit', own.village, '--household', hh, '--to', 'proposed'], { db: srv.db });
     assert.equal(r.code, 0, r.stderr);
     ids.push(r.stdout.trim());
   }
@@ -22,11 +27,11 @@ test('issuing a recognition decision on a desktop', async (t) => {
   const page = await desktopPage(browser);
 
   await page.goto(`${srv.url}/login`);
-  await page.fill('#login', 'quanly.lechan');
-  await page.fill('#password', 'khuyenhoc-demo');
+  await page.fill('#login', own.manager);
+  await page.fill('#password', PW);
   await Promise.all([page.waitForURL(`${srv.url}/`), page.click('form[action="/login"] button')]);
-  await Promise.all([page.waitForURL(/\/units\/11383\/decisions$/),
-    page.click('header nav a[href="/units/11383/decisions"]')]);
+  await Promise.all([page.waitForURL(/\/units\/11407\/decisions$/),
+    page.click('header nav a[href="/units/11407/decisions"]')]);
   assert.match(await page.textContent('h1'), /Quyết định công nhận/);
   await page.selectOption('#d-model', 'family');
   await page.fill('#d-year', '2025');
@@ -36,7 +41,7 @@ test('issuing a recognition decision on a desktop', async (t) => {
   await page.fill('#d-number', '15/QĐ-UBND');
   await page.fill('#d-date', '2025-12-22');
   await page.fill('#d-signer', 'Trần Văn Chủ');
-  assert.equal(await page.inputValue('#d-body'), 'Ủy ban nhân dân phường Lê Chân');
+  assert.equal(await page.inputValue('#d-body'), 'Ủy ban nhân dân phường An Biên');
   await screenshot(page, 'desktop-decision-form');
   await Promise.all([page.waitForURL(/\/decisions\/\d+\?created=1$/),
     page.click('#new-decision button[type=submit]')]);
