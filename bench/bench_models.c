@@ -261,7 +261,7 @@ bench_models(const char *url, long citizens, long households)
 	    " year's %lld registrations: %.1f ms\n", (long long)(citizens +
 	    households), ref[RUNS / 2]);
 	printf("roll-up of province 31 (%lld registered, %lld recognised):"
-	    " %.1f ms (%.2f x reference)\n", (long long)reg, (long long)rec,
+	    " %.1f ms (%.3f x reference)\n", (long long)reg, (long long)rec,
 	    t[RUNS / 2], ref[RUNS / 2] > 0 ? t[RUNS / 2] / ref[RUNS / 2] : 0);
 	free(villages);
 	unit_cleanup(&p);
