@@ -226,6 +226,8 @@ move_state(struct db *db, const struct reg_core *r, const char *to,
 	if (rc == 0 && changed != 1)
 		rc = kh_fail(err, KH_E_CONFLICT, N_("The registration was changed"
 		    " meanwhile; reload it."), NULL);
+	if (rc == 0)
+		rc = models_counts_move(db, r, r->state, to, err);
 	return rc;
 }
 

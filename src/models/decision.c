@@ -109,6 +109,8 @@ recognise_one(struct db *db, const struct actor *a,
 		rc = kh_fail(err, KH_E_CONFLICT, N_("The registration was changed"
 		    " meanwhile; reload it."), NULL);
 	if (rc == 0)
+		rc = models_counts_move(db, &r, r.state, REG_RECOGNISED, err);
+	if (rc == 0)
 		rc = models_log_transition(db, a, r.id, "recognise", r.state,
 		    REG_RECOGNISED, d->number, dl.recognise_by, err);
 	if (rc == 0) {

@@ -711,4 +711,33 @@ void model_rollup_cleanup(struct model_rollup *r);
 int models_rollup(struct db *db, const struct actor *a, int64_t unit_id,
     int year, struct model_rollup *out, struct kh_err *err);
 
+/* ---- Counts behind the roll-up (table model_counts) ---- */
+
+/*
+ * Add d_registered (registrations not withdrawn) and d_recognised to the
+ * counts of a managing unit, year, model and subject group (0: none),
+ * creating the row at its first registration. The only writer of
+ * model_counts besides models_counts_rebuild(); runs inside the caller's
+ * transaction, which also writes the registration. No scope check: callers
+ * have made theirs.
+ */
+int models_counts_apply(struct db *db, int64_t unit_id, int year,
+    const char *model, int subject_group, int64_t d_registered,
+    int64_t d_recognised, struct kh_err *err);
+
+/*
+ * *differ: how many rows of model_counts and of a recount from the
+ * registrations do not match (0 when the counts are right). Reads only.
+ */
+int models_counts_check(struct db *db, int64_t *differ, struct kh_err *err);
+
+/*
+ * Recount model_counts from the registrations, for an administrator whose
+ * scope is the whole country, in one transaction; audited ("recount") when
+ * anything differed. *differ (may be NULL) gets what models_counts_check()
+ * found before; nothing is written when it is 0.
+ */
+int models_counts_rebuild(struct db *db, const struct actor *a,
+    int64_t *differ, struct kh_err *err);
+
 #endif

@@ -80,6 +80,15 @@ int models_audit_reg(struct db *db, const struct actor *a,
     const struct reg_core *r, const char *action, const char *from,
     const char *to, json_t *extra, struct kh_err *err);
 
+/*
+ * Keep model_counts in step with a registration moving from `from` (NULL
+ * for a new one) to `to`: models_counts_apply() with the difference, if any.
+ * Called by every path that creates a registration or writes its state,
+ * inside that path's transaction.
+ */
+int models_counts_move(struct db *db, const struct reg_core *r,
+    const char *from, const char *to, struct kh_err *err);
+
 /* Refusal for a state: "This registration is %s; it cannot be ... now." */
 int models_wrong_state(struct kh_err *err, const struct actor *a,
     const char *msgid, const char *state);

@@ -250,14 +250,19 @@ models_register(struct db *db, const struct actor *a,
 		    DB_INT(set.id), DB_TEXT(today), DB_TEXT(note != NULL ? note : ""),
 		    DB_TEXT(now)), &id, err);
 	}
+	if (rc == 0) {
+		memset(&r, 0, sizeof(r));
+		r.id = id;
+		r.unit_id = unit_id;
+		r.year = in->year;
+		r.subject_group = group;
+		snprintf(r.model, sizeof(r.model), "%s", in->model);
+		rc = models_counts_move(db, &r, NULL, REG_REGISTERED, err);
+	}
 	if (rc == 0)
 		rc = models_log_transition(db, a, id, "register", NULL,
 		    REG_REGISTERED, NULL, dl.register_by, err);
 	if (rc == 0) {
-		r.id = id;
-		r.unit_id = unit_id;
-		r.year = in->year;
-		snprintf(r.model, sizeof(r.model), "%s", in->model);
 		extra = json_pack("{s:s, s:I, s:s, s:i}", "subject_kind",
 		    subject_kind_of(in->model), "subject_id",
 		    (json_int_t)in->subject_id, "set", set.code, "set_version",

@@ -1,7 +1,8 @@
 /*
  * rollup.c - registered and recognised counts of a year, per model and
  * subject group, for a unit's whole subtree and for each of its children
- * (closure table). A withdrawn registration is not counted as registered.
+ * (closure table), summed from the counts table kept by counts.c. A
+ * withdrawn registration is not counted as registered.
  * The denominators (all households, people, clans of a unit) belong to the
  * people registry; a report states which one a percentage uses.
  */
@@ -43,30 +44,26 @@ models_rollup(struct db *db, const struct actor *a, int64_t unit_id, int year,
     struct model_rollup *out, struct kh_err *err)
 {
 	/*
-	 * One pass over the year's registrations of the subtree: counted per
-	 * managing unit first (an index-only range scan per unit of the
-	 * closure, with the covering index of migration 0006), then those few
-	 * thousand rows summed up to the asked unit and to each child. Reading
-	 * the registrations once instead of once for the total and again for
-	 * the children took a province of 1.3 million registrations from
-	 * 10.8 s to 0.8 s on SQLite and from 1.6 s to 0.3 s on PostgreSQL
-	 * (docs/benchmarks.md).
+	 * The counts table (migration 0008, kept by models_counts_apply() at
+	 * every change of state) holds one row per managing unit, model and
+	 * subject group of a year: the asked unit and each child add up the
+	 * rows of their subtree through the closure table (one primary-key
+	 * range of model_counts per unit of the subtree). A province of 1.3
+	 * million registrations is a few thousand rows instead of a million:
+	 * counting the registrations themselves, even once with a covering
+	 * index, took 0.8 s on SQLite and 0.3 s on PostgreSQL
+	 * (docs/benchmarks.md). A row whose counts fell to zero stays, so the
+	 * groups listed are those that have registrations, as before.
 	 */
 	static const char sql[] =
-	    "SELECT c.id, c.code, c.name, x.model, x.grp, SUM(x.reg), SUM(x.rec)"
-	    " FROM (SELECT r.unit_id, r.model, COALESCE(r.subject_group, 0) AS grp,"
-	    "   SUM(CASE WHEN r.state <> 'withdrawn' THEN 1 ELSE 0 END) AS reg,"
-	    "   SUM(CASE WHEN r.state = 'recognised' THEN 1 ELSE 0 END) AS rec"
-	    "   FROM unit_tree t JOIN model_registrations r"
-	    "   ON r.unit_id = t.descendant_id"
-	    "   WHERE t.ancestor_id = $1 AND r.year = $2"
-	    "   GROUP BY r.unit_id, r.model, COALESCE(r.subject_group, 0)) x"
-	    " JOIN unit_tree t2 ON t2.descendant_id = x.unit_id"
-	    " JOIN units c ON c.id = t2.ancestor_id"
+	    "SELECT c.id, c.code, c.name, k.model, k.subject_group,"
+	    " SUM(k.registered), SUM(k.recognised)"
+	    " FROM units c JOIN unit_tree t ON t.ancestor_id = c.id"
+	    " JOIN model_counts k ON k.unit_id = t.descendant_id AND k.year = $2"
 	    " WHERE c.id = $1 OR c.parent_id = $1"
-	    " GROUP BY c.id, c.code, c.name, x.model, x.grp"
+	    " GROUP BY c.id, c.code, c.name, k.model, k.subject_group"
 	    " ORDER BY CASE WHEN c.id = $1 THEN 0 ELSE 1 END, c.code, c.id,"
-	    " x.model, x.grp";
+	    " k.model, k.subject_group";
 	struct db_stmt *st;
 	int rc;
 

@@ -31,6 +31,8 @@ transition(struct db *db, const struct actor *a, const struct reg_core *r,
 		rc = kh_fail(err, KH_E_CONFLICT, N_("The registration was changed"
 		    " meanwhile; reload it."), NULL);
 	if (rc == 0)
+		rc = models_counts_move(db, r, r->state, to, err);
+	if (rc == 0)
 		rc = models_log_transition(db, a, r->id, action, r->state, to,
 		    reason, deadline, err);
 	if (rc == 0) {
