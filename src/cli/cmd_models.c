@@ -19,6 +19,12 @@
  *   models propose ID              proposal to the commune
  *   models list --unit CODE [--year YYYY] [--model M] [--state S]
  *               [--format csv|json]
+ *   models recount [--check]       compare the registered and recognised
+ *                                  counts behind the roll-up with a recount
+ *                                  of the registrations and, without
+ *                                  --check, repair them (after a bulk load
+ *                                  or an edit made in SQL); exit status 1
+ *                                  when --check finds a difference
  *
  * The command line acts as the system actor (auth.h); each step is checked,
  * recorded in the registration's history and audited by the models module.
@@ -300,6 +306,39 @@ cmd_list(int argc, char **argv)
 	return 0;
 }
 
+static int
+cmd_recount(int argc, char **argv)
+{
+	struct cli_opt o[] = {{"db", true, NULL, false},
+	    {"check", false, NULL, false}};
+	const int no = (int)(sizeof(o) / sizeof(o[0]));
+	struct kh_err err = KH_ERR_INIT;
+	const char *lang = cli_lang();
+	struct actor sys;
+	struct db *db;
+	int64_t differ = 0;
+	int npos, rc;
+	bool check;
+
+	if (cli_parse(argc, argv, o, no, NULL, 0, &npos) != 0)
+		return 2;
+	check = cli_has(o, no, "check");
+	rc = cli_open_system(cli_get(o, no, "db"), &db, &sys);
+	if (rc != 0)
+		return rc;
+	if (check)
+		rc = models_counts_check(db, &differ, &err);
+	else
+		rc = models_counts_rebuild(db, &sys, &differ, &err);
+	db_close(db);
+	if (rc != 0)
+		return cli_fail(&err);
+	printf(i18n_tr(lang, check ? N_("%lld counts differ from a recount.\n") :
+	    N_("%lld counts differed from a recount and were repaired.\n")),
+	    (long long)differ);
+	return check && differ > 0 ? 1 : 0;
+}
+
 int
 cmd_models(int argc, char **argv)
 {
@@ -312,6 +351,8 @@ cmd_models(int argc, char **argv)
 		return cmd_step(argv[0], argc - 1, argv + 1);
 	if (argc >= 1 && strcmp(argv[0], "list") == 0)
 		return cmd_list(argc - 1, argv + 1);
+	if (argc >= 1 && strcmp(argv[0], "recount") == 0)
+		return cmd_recount(argc - 1, argv + 1);
 	fprintf(stderr, "%s:\n", i18n_tr(lang, N_("Usage")));
 	fprintf(stderr, "  khuyenhoc models register --model M --year YYYY"
 	    " --unit CODE [--household CODE | --person ID]"
@@ -320,5 +361,6 @@ cmd_models(int argc, char **argv)
 	    " propose ID\n");
 	fprintf(stderr, "  khuyenhoc models list --unit CODE [--year YYYY]"
 	    " [--model M] [--state S] [--format csv|json]\n");
+	fprintf(stderr, "  khuyenhoc models recount [--check]\n");
 	return 2;
 }

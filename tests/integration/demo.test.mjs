@@ -109,6 +109,24 @@ for (const backend of backends()) {
       assert.deepEqual(counts(db.url), before);
     });
 
+    await t.test('the roll-up counts agree with a recount, and a damaged count is repaired', async () => {
+      let r = await runCli(['models', 'recount', '--check'], { db: db.url, env: EN });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /^0 counts differ/);
+      // An edit made in SQL behind the application's back.
+      query(db.url, 'UPDATE model_counts SET recognised = recognised + 7' +
+        " WHERE model = 'family' AND year = 2024 AND unit_id = (SELECT" +
+        " min(unit_id) FROM model_counts WHERE model = 'family' AND year = 2024)");
+      r = await runCli(['models', 'recount', '--check'], { db: db.url, env: EN });
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stdout, /^[1-9][0-9]* counts differ/);
+      r = await runCli(['models', 'recount'], { db: db.url, env: EN });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^[1-9][0-9]* counts differed from a recount and were repaired/);
+      r = await runCli(['models', 'recount', '--check'], { db: db.url, env: EN });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+    });
+
     await t.test('a run on an empty database makes the same data', async () => {
       const empty = await freshDatabase(backend, { empty: true });
       try {
