@@ -106,9 +106,12 @@ reports_export_json(const struct report_consolidated *c, const char *lang)
 	size_t i, k;
 
 	for (k = 0; k < f->n_fields; k++)
-		json_array_append_new(fields, json_pack("{s:s, s:s, s:s, s:s}",
-		    "code", f->fields[k].code, "section", f->fields[k].section,
-		    "kind", f->fields[k].kind, "title_vi", f->fields[k].title_vi));
+		json_array_append_new(fields, json_pack("{s:s, s:s, s:s, s:s, s:s,"
+		    " s:o}", "code", f->fields[k].code, "section",
+		    f->fields[k].section, "kind", f->fields[k].kind, "title_vi",
+		    f->fields[k].title_vi, "title_en", f->fields[k].title_en != NULL ?
+		    f->fields[k].title_en : "", "source", f->fields[k].source != NULL ?
+		    json_string(f->fields[k].source) : json_null()));
 	for (i = 0; i < c->n; i++) {
 		const struct report_row *r = &c->rows[i];
 		json_t *vals = json_object();

@@ -383,7 +383,8 @@ void reports_export_csv(const struct report_consolidated *c, const char *lang,
     bool crlf, struct buf *out);
 
 /* c as a JSON object (a new reference): form, period, structure, basis,
- * fields (code, section, kind, title_vi) and rows (unit, name, kind, total,
+ * fields (code, section, kind, title_vi, title_en, source: REPORT_SRC_* or
+ * null) and rows (unit, name, kind, total,
  * own, reports, share_applied, shares, values by field code; a percentage
  * as a real, nothing known as null). */
 struct json_t *reports_export_json(const struct report_consolidated *c,

@@ -136,6 +136,25 @@ for (const backend of backends()) {
       assert.match(res.text, /value="submit"/);
     });
 
+    await t.test('evidence is attached to the draft', async () => {
+      const send = async (file) => {
+        const fd = new FormData();
+        fd.append('_csrf', off.csrf);
+        fd.append('action', 'evidence');
+        if (file) fd.append('file', new Blob(['Biên bản kiểm tra'], { type: 'text/plain' }), file);
+        const r = await fetch(new URL(url, `${srv.url}/`), {
+          method: 'POST', body: fd, headers: { cookie: off.cookieHeader() }, redirect: 'manual',
+        });
+        return { status: r.status, text: await r.text() };
+      };
+      let res = await send(null);
+      assert.equal(res.status, 400);
+      res = await send('bien-ban.txt');
+      assert.equal(res.status, 303);
+      res = await off.get(url);
+      assert.match(res.text, /Tệp đính kèm: 1/);
+    });
+
     await t.test('an invalid save keeps what was typed and shows the problems inline', async () => {
       let res = await off.post(url, { action: 'save', 'v.classes': 'mười',
         'v.participants': '-5', 'v.literacy': '3' });
@@ -261,7 +280,10 @@ for (const backend of backends()) {
       assert.equal(total.values.participants, 320 + 150);
       assert.equal(total.values.funding, 15000000 + 5000000);
       assert.equal(total.reports, 2);
-      assert.ok(res.json.fields.find((f) => f.code === 'clcs').title_vi);
+      const clcs = res.json.fields.find((f) => f.code === 'clcs');
+      assert.equal(clcs.title_vi, 'Số trung tâm học tập cộng đồng');
+      assert.equal(clcs.source, 'clcs');
+      assert.equal(res.json.fields.find((f) => f.code === 'staff').source, null);
       assert.equal(typeof total.share_applied, 'boolean');
       res = await admin.get('/api/v1/reports/clc/2026?unit=31&structure=new&format=csv');
       assert.equal(res.status, 200);
