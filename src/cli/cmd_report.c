@@ -24,7 +24,6 @@
 #include "cli/cli.h"
 #include "cli/cmd_report.h"
 #include "core/buf.h"
-#include "core/date.h"
 #include "core/i18n.h"
 #include "io/doc.h"
 #include "reports/reports.h"

@@ -27,7 +27,6 @@
  */
 #include "web/web.h"
 #include "core/date.h"
-#include "core/i18n.h"
 #include "reports/reports.h"
 #include "units/units.h"
 #include "web/html.h"
@@ -934,6 +933,77 @@ query_structure(struct http_req *req)
 	return s != NULL && *s != '\0' ? s : NULL;
 }
 
+/* Counts per level (unit kind): expected, submitted, approved, late and
+ * missing for the communes, the districts and the province apart. */
+static void
+status_levels(struct http_req *req, struct buf *b,
+    const struct report_status_list *l)
+{
+	static const char *const kinds[] = {"province", "district",
+	    UNIT_COMMUNE};
+	static const char *const labels[] = {N_("the province or city"),
+	    N_("districts"), N_("communes and wards")};
+	struct web_req *w = web(req);
+	int n[3][5];
+
+	memset(n, 0, sizeof(n));
+	for (size_t i = 0; i < l->n; i++) {
+		const struct report_status *s = &l->items[i];
+		struct kh_err err = KH_ERR_INIT;
+		char *kind = NULL;
+		int k;
+
+		if (db_query_text(w->db, "SELECT kind FROM units WHERE id = $1",
+		    DB_ARGS(DB_INT(s->unit_id)), &kind, &err) != 0)
+			continue;
+		for (k = 0; k < 3 && strcmp(kind, kinds[k]) != 0; k++)
+			;
+		free(kind);
+		if (k == 3)
+			continue;
+		n[k][0]++;
+		if (strcmp(s->state, REPORT_SUBMITTED) == 0 ||
+		    strcmp(s->state, REPORT_APPROVED) == 0)
+			n[k][1]++;
+		if (strcmp(s->state, REPORT_APPROVED) == 0)
+			n[k][2]++;
+		if (s->late)
+			n[k][3]++;
+		if (strcmp(s->state, "missing") == 0)
+			n[k][4]++;
+	}
+	html_raw(b, "<div class=\"table-wrap\"><table id=\"status-levels\">"
+	    "<thead><tr><th>");
+	html_text(b, tr(req, N_("Administrative level")));
+	html_raw(b, "</th><th class=\"num\">");
+	html_text(b, tr(req, N_("Expected")));
+	html_raw(b, "</th><th class=\"num\">");
+	html_text(b, tr(req, N_("Submitted")));
+	html_raw(b, "</th><th class=\"num\">");
+	html_text(b, tr(req, N_("Approved")));
+	html_raw(b, "</th><th class=\"num\">");
+	html_text(b, tr(req, N_("Late")));
+	html_raw(b, "</th><th class=\"num\">");
+	html_text(b, tr(req, N_("Not submitted")));
+	html_raw(b, "</th></tr></thead><tbody>");
+	for (int k = 0; k < 3; k++) {
+		if (n[k][0] == 0)
+			continue;
+		html_raw(b, "<tr data-level=\"");
+		html_attr(b, kinds[k]);
+		html_raw(b, "\"><td>");
+		html_text(b, tr(req, labels[k]));
+		html_raw(b, "</td>");
+		for (int j = 0; j < 5; j++) {
+			html_raw(b, "<td class=\"num\">");
+			html_int(b, n[k][j]);
+			html_raw(b, "</td>");
+		}
+		html_raw(b, "</tr>");
+	}
+	html_raw(b, "</tbody></table></div>");
+}
+
 int
 page_report_status(struct http_req *req, struct http_resp *resp)
 {
@@ -994,7 +1064,9 @@ page_report_status(struct http_req *req, struct http_resp *resp)
 			html_raw(b, "</dd></div>");
 		}
 	}
-	html_raw(b, "</dl><div class=\"table-wrap\"><table id=\"status-units\">"
+	html_raw(b, "</dl>");
+	status_levels(req, b, &l);
+	html_raw(b, "<div class=\"table-wrap\"><table id=\"status-units\">"
 	    "<thead><tr><th>");
 	html_text(b, tr(req, N_("Unit")));
 	html_raw(b, "</th><th>");

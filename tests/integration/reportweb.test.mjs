@@ -252,6 +252,12 @@ for (const backend of backends()) {
       assert.equal(res.status, 200);
       assert.match(res.text, /data-unit="11383" data-state="approved" data-late="1"/);
       assert.match(res.text, /data-state="missing" data-late="1"/);
+      // Counts per level: the communes and wards of the city.
+      const lvl = res.text.match(/<tr data-level="commune"><td>[^<]*<\/td>((?:<td class="num">[^<]*<\/td>){5})/);
+      assert.ok(lvl, 'counts of the communes');
+      const nums = [...lvl[1].matchAll(/>([^<]*)</g)].map((m) => Number(m[1].replace(/\./g, '')));
+      assert.equal(nums[2], 2);
+      assert.ok(nums[4] > 0 && nums[0] === nums[1] + nums[4] + (nums[0] - nums[1] - nums[4]));
       res = await admin.json('GET', '/api/v1/reports/clc/2026/status?unit=31');
       assert.equal(res.status, 200);
       assert.equal(res.json.approved, 2);
