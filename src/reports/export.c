@@ -221,6 +221,15 @@ layout_free(struct buf *store, size_t count)
 	buf_free(store);
 }
 
+static const struct report_section *
+section_of(const struct report_form *f, const char *code)
+{
+	for (size_t i = 0; i < f->n_sections; i++)
+		if (strcmp(f->sections[i].code, code) == 0)
+			return &f->sections[i];
+	return NULL;
+}
+
 int
 reports_export_xlsx(const struct report_consolidated *c, const char *out,
     struct kh_err *err)
@@ -228,7 +237,10 @@ reports_export_xlsx(const struct report_consolidated *c, const char *out,
 	struct buf store = {0};
 	const char **header, **cells;
 	struct doc_sheet s;
-	size_t nrows, i, ncols = 3 + c->n;
+	size_t nrows, i, r, nb, nbands = 0, ncols = 3 + c->n;
+	const char **all;
+	unsigned char *bands;
+	char **labels;
 	int *text_cols;
 	char *title;
 	int rc;
@@ -242,6 +254,32 @@ reports_export_xlsx(const struct report_consolidated *c, const char *out,
 	for (i = 0; i < c->n; i++)
 		header[3 + i] = c->rows[i].unit_name;
 	cells = layout_cells(c, c->n, true, &store, &nrows);
+	/* A band row heads each section ("I. Tổ chức"), merged across the
+	 * columns as on the paper form. */
+	for (i = 0; i < c->form.n_fields; i++)
+		if (i == 0 || strcmp(c->form.fields[i].section,
+		    c->form.fields[i - 1].section) != 0)
+			nbands++;
+	all = xcalloc((nrows + nbands) * ncols + 1, sizeof(*all));
+	bands = xcalloc(nrows + nbands + 1, 1);
+	labels = xcalloc(nbands + 1, sizeof(*labels));
+	for (i = 0, r = 0, nb = 0; i < nrows; i++) {
+		if (i < c->form.n_fields && (i == 0 ||
+		    strcmp(c->form.fields[i].section,
+		    c->form.fields[i - 1].section) != 0)) {
+			const struct report_section *sec = section_of(&c->form,
+			    c->form.fields[i].section);
+
+			labels[nb] = xasprintf("%s. %s", c->form.fields[i].section,
+			    sec != NULL ? sec->title_vi : "");
+			all[r * ncols] = labels[nb++];
+			for (size_t k = 1; k < ncols; k++)
+				all[r * ncols + k] = "";
+			bands[r++] = 1;
+		}
+		memcpy(&all[r * ncols], &cells[i * ncols], ncols * sizeof(*all));
+		r++;
+	}
 	title = xasprintf("%s - %s (%s)", c->form.title_vi, c->period.code,
 	    strcmp(c->structure, REPORT_OLD) == 0 ? "cơ cấu trước 01/7/2025" :
 	    "cơ cấu từ 01/7/2025");
@@ -249,10 +287,15 @@ reports_export_xlsx(const struct report_consolidated *c, const char *out,
 	s.ncols = ncols;
 	s.header = header;
 	s.text_cols = text_cols;
-	s.nrows = nrows;
-	s.cells = cells;
-	rc = doc_xlsx(&s, out, err);
+	s.nrows = r;
+	s.cells = all;
+	rc = doc_xlsx_bands(&s, bands, out, err);
 	layout_free(&store, nrows * ncols);
+	for (i = 0; i < nb; i++)
+		free(labels[i]);
+	free(labels);
+	free(bands);
+	free(all);
 	free(cells);
 	free(title);
 	free(header);

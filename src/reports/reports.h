@@ -391,7 +391,8 @@ struct json_t *reports_export_json(const struct report_consolidated *c,
     const char *lang);
 
 /* c as .xlsx at path in the form's layout: a title row merged across the
- * columns, a header row (section, code, indicator, then each unit), one row
+ * columns, a header row (section, code, indicator, then each unit), each
+ * section headed by a row merged across the columns ("I. Tổ chức"), one row
  * per field with numbers as numbers. doc_xlsx()'s errors. */
 int reports_export_xlsx(const struct report_consolidated *c,
     const char *path, struct kh_err *err);

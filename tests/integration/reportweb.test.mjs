@@ -298,7 +298,13 @@ for (const backend of backends()) {
       const x = await download(admin, `${base}?structure=new&format=xlsx`);
       assert.equal(x.status, 200);
       const sheet = zipEntry(x.body, 'xl/worksheets/sheet1.xml');
-      assert.match(sheet, /<mergeCell /);
+      // The title (row 1) and each section's heading (row 3: "I. Tổ chức",
+      // before the two fields of section I, row 6: "II. Hoạt động") are
+      // merged across the columns.
+      assert.match(sheet, /<mergeCell ref="A1:[A-Z]+1"\/>/);
+      assert.match(sheet, /<mergeCell ref="A3:[A-Z]+3"\/>/);
+      assert.match(sheet, /<mergeCell ref="A6:[A-Z]+6"\/>/);
+      assert.match(zipEntry(x.body, 'xl/sharedStrings.xml'), /II\. Hoạt động/);
       assert.match(sheet, /<c r="D\d+"( s="\d+")?><v>19<\/v><\/c>/);
       // PDF in the official format, read back.
       const p = await download(admin, `${base}?structure=new&format=pdf`);
