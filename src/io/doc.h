@@ -152,4 +152,14 @@ struct doc_sheet {
  */
 int doc_xlsx(const struct doc_sheet *s, const char *path, struct kh_err *err);
 
+/*
+ * doc_xlsx() with band rows: bands (NULL, or nrows flags) marks the rows
+ * that head a part of the list, such as the sections of a report form
+ * ("I. Tổ chức"): such a row's first cell is written bold across every
+ * column (the cells merged), its other cells are ignored, and the
+ * autofilter and frozen header are unchanged. Same errors as doc_xlsx().
+ */
+int doc_xlsx_bands(const struct doc_sheet *s, const unsigned char *bands,
+    const char *path, struct kh_err *err);
+
 #endif

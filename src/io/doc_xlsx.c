@@ -154,17 +154,19 @@ longest_word(const char *s)
 
 /*
  * Width in Excel character units: the longest value (sampled), the header
- * may wrap at words; between 5 and 50, longer values wrap.
+ * may wrap at words; between 5 and 50, longer values wrap. Band rows span
+ * every column and do not count.
  */
 static double
-column_width(const struct doc_sheet *s, size_t c)
+column_width(const struct doc_sheet *s, const unsigned char *bands, size_t c)
 {
 	size_t w = longest_word(s->header[c]), h = chars(s->header[c]);
 
 	if (h / 2 > w)
 		w = h / 2;
 	for (size_t r = 0; r < s->nrows && r < SAMPLE_ROWS; r++) {
-		size_t n = chars(s->cells[r * s->ncols + c]);
+		size_t n = bands != NULL && bands[r] ? 0 :
+		    chars(s->cells[r * s->ncols + c]);
 
 		if (n > w)
 			w = n;
@@ -259,10 +261,17 @@ check_sheet(const struct doc_sheet *s, struct kh_err *err)
 int
 doc_xlsx(const struct doc_sheet *s, const char *path, struct kh_err *err)
 {
+	return doc_xlsx_bands(s, NULL, path, err);
+}
+
+int
+doc_xlsx_bands(const struct doc_sheet *s, const unsigned char *bands,
+    const char *path, struct kh_err *err)
+{
 	lxw_workbook_options opt = {LXW_FALSE, NULL, LXW_FALSE};
 	lxw_workbook *wb = NULL;
 	lxw_worksheet *ws;
-	lxw_format *f_title, *f_head, *f_text, *f_num, *f_money;
+	lxw_format *f_title, *f_head, *f_text, *f_num, *f_money, *f_band;
 	lxw_error e = LXW_NO_ERROR;
 	int *text = NULL, *money = NULL;
 	char name[128], *tmp = NULL;
@@ -288,6 +297,7 @@ doc_xlsx(const struct doc_sheet *s, const char *path, struct kh_err *err)
 	format_set_align(f_title, LXW_ALIGN_CENTER);
 	f_head = new_format(wb, 1, XLSX_SIZE, 1);
 	format_set_align(f_head, LXW_ALIGN_CENTER);
+	f_band = new_format(wb, 1, XLSX_SIZE, 1);
 	f_text = new_format(wb, 0, XLSX_SIZE, 1);
 	f_num = new_format(wb, 0, XLSX_SIZE, 1);
 	f_money = new_format(wb, 0, XLSX_SIZE, 1);
@@ -302,8 +312,8 @@ doc_xlsx(const struct doc_sheet *s, const char *path, struct kh_err *err)
 		text[c] = s->text_cols != NULL ? s->text_cols[c] != 0 :
 		    guess_text(s, c);
 		money[c] = !text[c] && money_column(s->header[c]);
-		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, column_width(s, c),
-		    NULL);
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c,
+		    column_width(s, bands, c), NULL);
 	}
 
 	if (s->title != NULL && s->title[0] != '\0') {
@@ -319,6 +329,16 @@ doc_xlsx(const struct doc_sheet *s, const char *path, struct kh_err *err)
 		e = worksheet_write_string(ws, hr, (lxw_col_t)c,
 		    s->header[c] != NULL ? s->header[c] : "", f_head);
 	for (size_t r = 0; r < s->nrows && e == LXW_NO_ERROR; r++) {
+		if (bands != NULL && bands[r]) {
+			const char *v = s->cells[r * s->ncols];
+			lxw_row_t row = hr + 1 + (lxw_row_t)r;
+
+			e = s->ncols > 1 ? worksheet_merge_range(ws, row, 0, row,
+			    (lxw_col_t)(s->ncols - 1), v != NULL ? v : "", f_band) :
+			    worksheet_write_string(ws, row, 0, v != NULL ? v : "",
+			    f_band);
+			continue;
+		}
 		for (size_t c = 0; c < s->ncols && e == LXW_NO_ERROR; c++) {
 			const char *v = s->cells[r * s->ncols + c];
 			lxw_row_t row = hr + 1 + (lxw_row_t)r;

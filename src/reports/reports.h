@@ -363,6 +363,45 @@ int reports_share_set(struct db *db, const struct actor *a,
     const char *old_code, const char *new_code, int share_bp,
     const char *note, struct kh_err *err);
 
+/* ---- Exports of a consolidated report (export.c) ---- */
+
+struct buf;
+struct json_t;
+
+/* A value of field f as text: numbers plain, percentages x100 with a '.'
+ * decimal point ("27.5"); "" when !has. */
+void reports_value_str(const struct report_field *f, bool has, int64_t v,
+    char *out, size_t outsz);
+
+/*
+ * Append c to out as CSV (RFC 4180, UTF-8, no byte-order mark; lines end
+ * in CRLF when crlf, else LF): a header "section,code,title,<unit>...",
+ * one row per field by code, then the rows "_reports" (approved reports
+ * counted) and "_shares" (shares applied). lang translates the two labels.
+ */
+void reports_export_csv(const struct report_consolidated *c, const char *lang,
+    bool crlf, struct buf *out);
+
+/* c as a JSON object (a new reference): form, period, structure, basis,
+ * fields (code, section, kind, title_vi, title_en, source: REPORT_SRC_* or
+ * null) and rows (unit, name, kind, total,
+ * own, reports, share_applied, shares, values by field code; a percentage
+ * as a real, nothing known as null). */
+struct json_t *reports_export_json(const struct report_consolidated *c,
+    const char *lang);
+
+/* c as .xlsx at path in the form's layout: a title row merged across the
+ * columns, a header row (section, code, indicator, then each unit), each
+ * section headed by a row merged across the columns ("I. Tổ chức"), one row
+ * per field with numbers as numbers. doc_xlsx()'s errors. */
+int reports_export_xlsx(const struct report_consolidated *c,
+    const char *path, struct kh_err *err);
+
+/* c as a PDF report in the official format (Decree 30/2020) at path; more
+ * than five units print the total only. doc_pdf()'s errors. */
+int reports_export_pdf(const struct report_consolidated *c, const char *path,
+    struct kh_err *err);
+
 /* ---- Completeness and timeliness ---- */
 
 struct report_status {

@@ -368,6 +368,22 @@ web_router(void)
 	http_route(r, HTTP_GET, "/units/{code}/recognition.csv",
 	    page_recognition_csv);
 
+	/* Reports up the hierarchy (page_reports.c). */
+	http_route(r, HTTP_GET, "/reports", page_reports_index);
+	http_route(r, HTTP_POST, "/reports/assign", page_reports_assign);
+	http_route(r, HTTP_GET, "/units/{code}/reports/{form}/{period}",
+	    page_report_entry);
+	http_route(r, HTTP_POST, "/units/{code}/reports/{form}/{period}",
+	    page_report_entry_post);
+	http_route(r, HTTP_GET, "/units/{code}/reports/{form}/{period}/status",
+	    page_report_status);
+	http_route(r, HTTP_GET,
+	    "/units/{code}/reports/{form}/{period}/consolidated",
+	    page_report_consolidated);
+	http_route(r, HTTP_GET, "/api/v1/reports/{form}/{period}",
+	    api_reports_consolidated);
+	http_route(r, HTTP_GET, "/api/v1/reports/{form}/{period}/status",
+	    api_reports_status);
 	http_route(r, HTTP_GET, "/api/v1/me", api_me);
 	http_route(r, HTTP_GET, "/api/v1/units", api_units_search);
 	http_route(r, HTTP_GET, "/api/v1/units/{code}", api_units_get);

@@ -91,6 +91,8 @@ page_begin(struct http_req *req, struct http_resp *resp, const char *title)
 		menu_add(&m, arena_printf(&req->arena, "/units/%s/decisions",
 		    w->actor.unit_code), N_("Recognition decisions"));
 		menu_add(&m, "/criteria", N_("Criteria sets"));
+		/* Reports up the hierarchy: entry, approval, consolidation. */
+		menu_add(&m, "/reports", N_("Reports"));
 		if (w->actor.role >= ROLE_OFFICER)
 			menu_add(&m, arena_printf(&req->arena,
 			    "/units/%s/public-submissions", w->actor.unit_code),

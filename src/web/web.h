@@ -180,6 +180,17 @@ int api_registrations_get(struct http_req *req, struct http_resp *resp);
 int api_decisions_list(struct http_req *req, struct http_resp *resp);
 int api_decisions_get(struct http_req *req, struct http_resp *resp);
 int page_recognition_csv(struct http_req *req, struct http_resp *resp);
+/* Reports up the hierarchy: entry, submission and approval, completeness,
+ * the consolidated report and its exports, the reports API
+ * (page_reports.c). */
+int page_reports_index(struct http_req *req, struct http_resp *resp);
+int page_reports_assign(struct http_req *req, struct http_resp *resp);
+int page_report_entry(struct http_req *req, struct http_resp *resp);
+int page_report_entry_post(struct http_req *req, struct http_resp *resp);
+int page_report_status(struct http_req *req, struct http_resp *resp);
+int page_report_consolidated(struct http_req *req, struct http_resp *resp);
+int api_reports_consolidated(struct http_req *req, struct http_resp *resp);
+int api_reports_status(struct http_req *req, struct http_resp *resp);
 
 int api_me(struct http_req *req, struct http_resp *resp);
 int api_units_search(struct http_req *req, struct http_resp *resp);

@@ -247,3 +247,44 @@ Test(doc_xlsx, refuses_bad_input_and_reports_unwritable_paths)
 	free(path);
 	remove_dir(dir);
 }
+
+Test(doc_xlsx, band_rows_are_merged_across)
+{
+	static const char *const hd[] = {"Mã", "Chỉ tiêu", "Tổng"};
+	static const char *const cells[] = {
+		"I. Tổ chức", "", "",
+		"clcs", "Số trung tâm", "2",
+		"II. Hoạt động", "ignored", "ignored",
+		"classes", "Số lớp", "19",
+	};
+	static const unsigned char bands[] = {1, 0, 1, 0};
+	struct doc_sheet s = {"Báo cáo", 3, hd, NULL, 4, cells};
+	struct kh_err err = KH_ERR_INIT;
+	char *dir = temp_dir(), *path = xasprintf("%s/b.xlsx", dir);
+	char *sheet, *strings, *c;
+
+	cr_assert_eq(doc_xlsx_bands(&s, bands, path, &err), 0, "%s",
+	    err.msg ? err.msg : "");
+	sheet = zip_member(path, "xl/worksheets/sheet1.xml");
+	strings = zip_member(path, "xl/sharedStrings.xml");
+	cr_assert_not_null(sheet);
+	cr_assert_not_null(strings);
+	/* Title on row 1, header on row 2, bands on rows 3 and 5. */
+	cr_expect_not_null(strstr(sheet, "<mergeCell ref=\"A1:C1\"/>"), "%s", sheet);
+	cr_expect_not_null(strstr(sheet, "<mergeCell ref=\"A3:C3\"/>"), "%s", sheet);
+	cr_expect_not_null(strstr(sheet, "<mergeCell ref=\"A5:C5\"/>"), "%s", sheet);
+	cr_expect_null(strstr(sheet, "A4:C4"));
+	cr_expect_not_null(strstr(strings, "II. Hoạt động"));
+	cr_expect_null(strstr(strings, "ignored"));
+	/* The figures stay numbers. */
+	c = cell_xml(sheet, "C6");
+	cr_assert_not_null(c);
+	cr_expect_not_null(strstr(c, "<v>19</v>"), "%s", c);
+	cr_expect_null(strstr(c, "t=\"s\""), "%s", c);
+	free(c);
+	free(sheet);
+	free(strings);
+	unlink(path);
+	free(path);
+	remove_dir(dir);
+}
