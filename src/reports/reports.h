@@ -402,6 +402,7 @@ struct report_indicator_row {
 	char *code;
 	char *title_vi;
 	char *title_en;
+	char *unit;		/* of the value: "%", or "" for a count */
 	int64_t unit_id;
 	char *unit_code;
 	char *unit_name;
@@ -418,6 +419,8 @@ struct report_indicator_row {
 	int met;		/* 1, 0, or -1 when no target or no value */
 	bool verified;		/* the target's figure is confirmed */
 	bool share_applied;
+	char *share_note;	/* the consolidation's note: "11344: 50%" per
+				   old unit split into this row, or "" */
 	char *source;		/* where the target comes from */
 };
 
