@@ -180,6 +180,14 @@ int api_registrations_get(struct http_req *req, struct http_resp *resp);
 int api_decisions_list(struct http_req *req, struct http_resp *resp);
 int api_decisions_get(struct http_req *req, struct http_resp *resp);
 int page_recognition_csv(struct http_req *req, struct http_resp *resp);
+/* The indicators dashboard, its exports, the indicators API and the
+ * administrators' shares for restated figures (page_dashboard.c). */
+int page_dashboard(struct http_req *req, struct http_resp *resp);
+int page_dashboard_xlsx(struct http_req *req, struct http_resp *resp);
+int page_dashboard_pdf(struct http_req *req, struct http_resp *resp);
+int api_indicators(struct http_req *req, struct http_resp *resp);
+int page_shares(struct http_req *req, struct http_resp *resp);
+int page_shares_set(struct http_req *req, struct http_resp *resp);
 
 int api_me(struct http_req *req, struct http_resp *resp);
 int api_units_search(struct http_req *req, struct http_resp *resp);
