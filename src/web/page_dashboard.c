@@ -455,7 +455,10 @@ indicator_html(struct http_req *req, struct buf *b, const struct dash *d,
 	html_raw(b, "</h2><p class=\"headline\"><strong class=\"value\">");
 	value_html(req, b, t->has_value, t->value_x100, t->unit);
 	html_raw(b, "</strong>");
-	note_mark(b, note_index(ns, t));
+	/* A total over units below holds their shares, which their own rows
+	 * mark; the unit's own figure is marked when it stands alone. */
+	if (nc == 0)
+		note_mark(b, note_index(ns, t));
 	html_raw(b, " · ");
 	html_text(b, tr(req, N_("Target")));
 	html_raw(b, ": ");
@@ -546,7 +549,8 @@ indicator_html(struct http_req *req, struct buf *b, const struct dash *d,
 		html_text(b, r->unit_name);
 		if (!r->total)
 			html_raw(b, "</a>");
-		note_mark(b, note_index(ns, r));
+		if (!r->total || nc == 0)
+			note_mark(b, note_index(ns, r));
 		html_raw(b, "</th>");
 		fig_cells(req, b, r);
 		html_raw(b, "</tr>");
@@ -587,7 +591,7 @@ indicator_html(struct http_req *req, struct buf *b, const struct dash *d,
 		html_attr(b, d->year_codes[k]);
 		html_raw(b, "\"><th scope=\"row\">");
 		html_text(b, d->year_codes[k]);
-		if (r != NULL)
+		if (r != NULL && nc == 0)
 			note_mark(b, note_index(ns, r));
 		html_raw(b, "</th>");
 		if (r != NULL)
@@ -647,7 +651,7 @@ page_dashboard(struct http_req *req, struct http_resp *resp)
 	st_texts[0] = tr(req, N_("After 1 July 2025 (province, commune)"));
 	st_texts[1] = tr(req, N_("Before 1 July 2025 (province, district,"
 	    " commune)"));
-	page_begin(req, resp, tr(req, N_("Indicators")));
+	page_begin(req, resp, tr(req, N_("Indicators and targets")));
 	html_raw(b, "<nav class=\"tabs\"><a href=\"");
 	page_unit_href(b, u.code, u.valid_to);
 	html_raw(b, "\">");
@@ -655,9 +659,9 @@ page_dashboard(struct http_req *req, struct http_resp *resp)
 	html_raw(b, "</a> · <a href=\"/units/");
 	html_url(b, u.code);
 	html_raw(b, "/dashboard\" aria-current=\"page\">");
-	html_text(b, tr(req, N_("Indicators")));
+	html_text(b, tr(req, N_("Indicators and targets")));
 	html_raw(b, "</a></nav><h1>");
-	html_text(b, tr(req, N_("Indicators")));
+	html_text(b, tr(req, N_("Indicators and targets")));
 	html_raw(b, " <span class=\"muted\">");
 	html_text(b, u.name);
 	html_raw(b, " · ");
@@ -965,7 +969,7 @@ page_dashboard_pdf(struct http_req *req, struct http_resp *resp)
 
 		for (size_t m = i; m < j; m++) {
 			const struct report_indicator_row *r = &d.cur.items[m];
-			size_t mk = note_index(ns, r);
+			size_t mk = !r->total || j - i == 1 ? note_index(ns, r) : 0;
 
 			pdf_row(&a, cu + (m - i) * 6, mk > 0 ? arena_printf(&a,
 			    "%s (%zu)", r->unit_name, mk) : r->unit_name, r);
@@ -1277,7 +1281,7 @@ shares_render(struct http_req *req, struct http_resp *resp,
 	html_raw(b, "</a> · <a href=\"/units/");
 	html_url(b, u->code);
 	html_raw(b, "/dashboard\">");
-	html_text(b, tr(req, N_("Indicators")));
+	html_text(b, tr(req, N_("Indicators and targets")));
 	html_raw(b, "</a></nav><h1>");
 	html_text(b, tr(req, N_("Shares for restated figures")));
 	html_raw(b, " <span class=\"muted\">");
@@ -1354,8 +1358,8 @@ shares_render(struct http_req *req, struct http_resp *resp,
 	html_raw(b, "</tbody></table></div>");
 	if (l->n == 0) {
 		html_raw(b, "<p class=\"muted\">");
-		html_text(b, tr(req, N_("No commune of this unit was split among"
-		    " several new communes.")));
+		html_text(b, tr(req, N_("No commune of this unit was split in"
+		    " the restructuring.")));
 		html_raw(b, "</p>");
 	}
 
