@@ -90,6 +90,9 @@ page_begin(struct http_req *req, struct http_resp *resp, const char *title)
 		/* Recognition decisions of the user's own unit; criteria sets. */
 		menu_add(&m, arena_printf(&req->arena, "/units/%s/decisions",
 		    w->actor.unit_code), N_("Recognition decisions"));
+		/* Indicators against their targets, for the user's unit. */
+		menu_add(&m, arena_printf(&req->arena, "/units/%s/dashboard",
+		    w->actor.unit_code), N_("Indicators and targets"));
 		menu_add(&m, "/criteria", N_("Criteria sets"));
 		if (w->actor.role >= ROLE_OFFICER)
 			menu_add(&m, arena_printf(&req->arena,

@@ -149,11 +149,15 @@ category_label(struct buf *b, const struct svg_chart *c, size_t i, double x)
 {
 	bool slant = c->n > 6;
 
+	/* Past SVG_MAX_LABELS the names would overwrite each other: the bars
+	 * keep their <title> and the table beside names every unit. */
+	if (c->n > SVG_MAX_LABELS)
+		return;
 	html_raw(b, "<text class=\"label\" x=\"");
 	num(b, x);
 	buf_printf(b, "\" y=\"%d\"", PLOT_BOTTOM + 14);
 	if (slant) {
-		html_raw(b, " text-anchor=\"end\" transform=\"rotate(-30 ");
+		html_raw(b, " text-anchor=\"end\" transform=\"rotate(-45 ");
 		num(b, x);
 		buf_printf(b, " %d)\"", PLOT_BOTTOM + 14);
 	} else

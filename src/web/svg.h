@@ -29,11 +29,13 @@ enum svg_kind {
 
 /* Size of the drawing in user units; the element scales to its box. */
 #define SVG_WIDTH 640
-#define SVG_HEIGHT 260
+#define SVG_HEIGHT 300
 #define SVG_TOP 16
-#define SVG_BOTTOM 56	/* room for the category labels */
-#define SVG_LEFT 56
+#define SVG_BOTTOM 96	/* room for the category labels, slanted when many */
+#define SVG_LEFT 72
 #define SVG_RIGHT 12
+/* Category labels are written up to this many categories. */
+#define SVG_MAX_LABELS 24
 
 struct svg_chart {
 	enum svg_kind kind;
