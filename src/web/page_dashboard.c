@@ -121,8 +121,10 @@ dash_load(struct web_req *w, const char *code, const char *period,
 			snprintf(d->year_codes[k], 48, "%s", d->p.code);
 		else
 			snprintf(d->year_codes[k], 48, "%d%s", y, suffix);
-		rc = reports_indicators(w->db, &w->actor, code, d->year_codes[k],
-		    d->structure, &d->years[k], err);
+		/* The period itself is already loaded (year_row reads it). */
+		if (strcmp(d->year_codes[k], d->p.code) != 0)
+			rc = reports_indicators(w->db, &w->actor, code,
+			    d->year_codes[k], d->structure, &d->years[k], err);
 	}
 	if (rc != 0)
 		dash_cleanup(d);
@@ -133,8 +135,11 @@ dash_load(struct web_req *w, const char *code, const char *period,
 static const struct report_indicator_row *
 year_row(const struct dash *d, size_t k, const char *code)
 {
-	for (size_t i = 0; i < d->years[k].n; i++) {
-		const struct report_indicator_row *r = &d->years[k].items[i];
+	const struct report_indicators *l = strcmp(d->year_codes[k],
+	    d->period) == 0 ? &d->cur : &d->years[k];
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct report_indicator_row *r = &l->items[i];
 
 		if (r->total && strcmp(r->code, code) == 0)
 			return r;
