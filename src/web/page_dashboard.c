@@ -911,6 +911,33 @@ pdf_row(struct arena *a, const char **c, const char *first,
 	c[5] = r->met < 0 ? "—" : i18n_tr(vi, r->met ? N_("Met") : N_("Not met"));
 }
 
+/* The province's short name for the document's place line ("Hải Phòng"),
+ * or "" when it cannot be read. */
+static const char *
+place_name(struct http_req *req, struct arena *a, const struct unit *u)
+{
+	struct web_req *w = web(req);
+	struct kh_err err = KH_ERR_INIT;
+	struct unit_list path = UNIT_LIST_INIT;
+	const char *name = NULL, *out;
+
+	if (strcmp(u->kind, UNIT_PROVINCE) == 0)
+		name = u->name;
+	else if (units_path(w->db, &w->actor, u->id, &path, &err) == 0)
+		for (size_t i = 0; i < path.n; i++)
+			if (strcmp(path.items[i].kind, UNIT_PROVINCE) == 0)
+				name = path.items[i].name;
+	if (name == NULL)
+		name = "";
+	if (strncmp(name, "Thành phố ", strlen("Thành phố ")) == 0)
+		name += strlen("Thành phố ");
+	else if (strncmp(name, "Tỉnh ", strlen("Tỉnh ")) == 0)
+		name += strlen("Tỉnh ");
+	out = arena_strdup(a, name);
+	unit_list_cleanup(&path);
+	return out;
+}
+
 /*
  * The dashboard as a report in the official layout (Decree 30/2020): one
  * heading per indicator with its table by unit below and its table over
@@ -1030,7 +1057,7 @@ page_dashboard_pdf(struct http_req *req, struct http_resp *resp)
 		    N_("Study Encouragement Association of")), u.parent_name);
 	doc.issuer = arena_printf(&a, "%s %s", i18n_tr(vi,
 	    N_("Study Encouragement Association of")), u.name);
-	doc.place = "";
+	doc.place = place_name(req, &a, &u);
 	doc.date = today;
 	doc.type = i18n_tr(vi, N_("Report"));
 	doc.summary = arena_printf(&a, i18n_tr(vi, N_("Indicators of the"

@@ -247,6 +247,7 @@ for (const backend of backends()) {
       assert.equal(txt.status, 0, txt.stderr);
       assert.match(txt.stdout, /CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM/);
       assert.match(txt.stdout, /BÁO CÁO/);
+      assert.match(txt.stdout, /Hải Phòng, ngày \d+ tháng \d+ năm \d{4}/);
       assert.match(txt.stdout, /22,31 %/);
       assert.match(txt.stdout, /60 % số liệu của Phường Cầu Đất \(11344\)/);
     });
