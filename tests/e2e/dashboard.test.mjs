@@ -64,5 +64,11 @@ test('reading the indicators dashboard on a desktop', async (t) => {
     page.click('section.indicator table.fig.units a[href*="/units/305/dashboard"]')]);
   const district = await shape(page);
   assert.ok(district.units.includes('11383'), 'the old ward Trần Nguyên Hãn');
+
+  // The administrator's shares page explains the rule and lists the pairs.
+  await page.goto(`${srv.url}/units/31/shares`);
+  assert.match(await page.textContent('#share-rule'), /chia đều/);
+  assert.ok(await page.$('#shares tr[data-old="11344"][data-new="11383"]'));
+  await screenshot(page, 'desktop-shares');
   assert.deepEqual(page.errors, []);
 });
