@@ -11,7 +11,11 @@
 #   4. the consolidated yearly report of the whole country under both
 #      structures against a plain SELECT sum() over the same rows;
 #   5. requests/s of a unit page for a logged-in officer against /healthz of
-#      the same server, and the server's peak resident memory under that load.
+#      the same server, and the server's peak resident memory under that load;
+#   6. the indicators dashboard of the province (20 yearly indicators: the
+#      shipped ones and generated ones up to 20) for its administrator, under
+#      the structure after 1 July 2025: requests/s against /healthz in the
+#      same run, and the server time of one request.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${KH_BIN:-build/khuyenhoc}
@@ -65,6 +69,22 @@ fi
 echo "== HTTP: unit page for a logged-in officer vs /healthz"
 db="sqlite:$tmp/http.db"
 "$BIN" demo --db "$db" >/dev/null
+# The dashboard is measured with 20 yearly indicators: the shipped ones, and
+# generated ones over the yearly form's fields up to 20.
+mkdir -p "$tmp/indicators"
+shipped=$(grep -l '"form": "yearly"' data/indicators/*.json | wc -l)
+fields=(members rec.family rec.clan rec.community rec.unit cdht_rec.g1 cdht_rec.g2
+	cdht_rec.g3 cdht_rec.g4 boards boards_new clcs clc_classes clc_participants
+	trained scholarships chapters units_bkh fund_raised fund_spent)
+for i in $(seq 1 $((20 - shipped))); do
+	f=${fields[$(((i - 1) % ${#fields[@]}))]}
+	printf '{"code": "bench-%02d", "title_vi": "Chỉ tiêu đo %02d", "title_en": "Bench %02d",
+ "form": "yearly", "numerator": "%s", "denominator": "population", "factor": 1000,
+ "unit": "‰", "targets": [{"period": "2025", "op": ">=", "value": %d, "verified": true},
+ {"unit_kind": "commune", "period": "2025", "op": ">=", "value": %d}]}\n' \
+	    "$i" "$i" "$i" "$f" "$i" "$((i + 1))" >"$tmp/indicators/bench-$i.json"
+done
+"$BIN" indicator load --dir "$tmp/indicators" --db "$db" >/dev/null
 KHUYENHOC_QUIET=1 "$BIN" serve --db "$db" --listen 127.0.0.1:0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
 server_pid=$!
 for _ in $(seq 1 100); do
@@ -93,3 +113,26 @@ echo "reference: /healthz ${health} requests/s"
 echo "unit page (officer, Phường Lê Chân): ${page} requests/s"
 awk -v p="$page" -v h="$health" 'BEGIN { printf "ratio unit page / healthz: %.3f\n", p / h }'
 echo "server peak RSS under load: $((hwm / 1024)) MiB"
+
+echo "== HTTP: indicators dashboard of the province (20 indicators) vs /healthz"
+curl -s -c "$tmp/jar2" "$url/login" >"$tmp/login2.html"
+csrf=$(grep -o 'name="_csrf" value="[^"]*"' "$tmp/login2.html" | head -n 1 | sed 's/.*value="//; s/"$//')
+curl -s -b "$tmp/jar2" -c "$tmp/jar2" -o /dev/null \
+	--data-urlencode "login=hkh.haiphong" --data-urlencode "password=khuyenhoc-demo" \
+	--data-urlencode "_csrf=$csrf" "$url/login"
+admin=$(awk '$6 == "kh_session" { print $7 }' "$tmp/jar2")
+[ -n "$admin" ] || { echo "bench: could not log in" >&2; exit 1; }
+dash="$url/units/31/dashboard?period=2025&structure=new"
+curl -s -o "$tmp/dash.html" -H "Cookie: kh_session=$admin" "$dash"
+n_ind=$(grep -o '<section class="card indicator"' "$tmp/dash.html" | wc -l)
+[ "$n_ind" -ge 20 ] || { echo "bench: the dashboard shows $n_ind indicators" >&2; exit 1; }
+# Server time of one request: the mean of 20 requests made one after another
+# (curl's time to the first byte of the answer, on the same machine).
+ms=$(for _ in $(seq 1 20); do
+	curl -s -o /dev/null -w '%{time_starttransfer}\n' -H "Cookie: kh_session=$admin" "$dash"
+done | awk '{ s += $1 } END { printf "%.1f", s / NR * 1000 }')
+health=$(rps "$url/healthz")
+dpage=$(rps -H "Cookie: kh_session=$admin" "$dash")
+echo "reference: /healthz ${health} requests/s"
+echo "dashboard (administrator, Hải Phòng, 2025, ${n_ind} indicators, $(wc -c <"$tmp/dash.html") bytes): ${dpage} requests/s, ${ms} ms per request"
+awk -v p="$dpage" -v h="$health" 'BEGIN { printf "ratio dashboard / healthz: %.4f\n", p / h }'

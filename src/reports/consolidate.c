@@ -443,7 +443,10 @@ anchors_load(struct db *db, struct ctx *c, int64_t root,
 		free(subs);
 		return rc;
 	}
-	qsort(subs, n_subs, sizeof(*subs), sub_cmp);
+	/* No report at all (a year nobody filed): subs is NULL, which qsort
+	 * may not be given. */
+	if (n_subs > 1)
+		qsort(subs, n_subs, sizeof(*subs), sub_cmp);
 
 	/* 2. Their values: for up to a few thousand reports one
 	 * indexed lookup each (a province), for more one pass over the join
@@ -540,7 +543,8 @@ succ_load(struct db *db, struct ctx *c, struct kh_err *err)
 	for (i = 0; i < c->n_succ; i++)
 		c->succ[i].bp = given[i];
 	free(given);
-	qsort(c->succ, c->n_succ, sizeof(*c->succ), succ_cmp_old);
+	if (c->n_succ > 1)
+		qsort(c->succ, c->n_succ, sizeof(*c->succ), succ_cmp_old);
 	for (i = 0; i < c->n_succ; i = j) {
 		int64_t rest = REPORT_SHARE_FULL, unset = 0, k = 0;
 
@@ -801,7 +805,7 @@ reports_consolidate(struct db *db, const struct actor *a, const char *form,
 		rc = succ_load(db, &c, err);
 		if (rc != 0)
 			goto fail;
-		if (!to_new)
+		if (!to_new && c.n_succ > 1)
 			qsort(c.succ, c.n_succ, sizeof(*c.succ), succ_cmp_new);
 		for (i = 0; i < c.n_anchors; i++) {
 			const struct anchor *an = &c.anchors[i];

@@ -125,6 +125,8 @@ report_indicators_cleanup(struct report_indicators *l)
 		free(r->unit_code);
 		free(r->unit_name);
 		free(r->target_op);
+		free(r->share_note);
+		free(r->unit);
 		free(r->source);
 	}
 	free(l->items);
@@ -339,6 +341,7 @@ indicator_rows(const struct report_consolidated *c, json_t *ind,
 		o->code = xstrdup(jstr(ind, "code"));
 		o->title_vi = xstrdup(jstr(ind, "title_vi"));
 		o->title_en = xstrdup(jstr(ind, "title_en"));
+		o->unit = xstrdup(jstr(ind, "unit") != NULL ? jstr(ind, "unit") : "");
 		o->unit_id = r->unit_id;
 		o->unit_code = xstrdup(r->unit_code);
 		o->unit_name = xstrdup(r->unit_name);
@@ -346,6 +349,7 @@ indicator_rows(const struct report_consolidated *c, json_t *ind,
 		o->has_den = den != NULL;
 		o->factor = fac;
 		o->share_applied = r->share_applied;
+		o->share_note = xstrdup(r->share_note != NULL ? r->share_note : "");
 		o->met = -1;
 		o->verified = true;
 		if (den == NULL) {

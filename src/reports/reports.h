@@ -402,6 +402,39 @@ int reports_export_xlsx(const struct report_consolidated *c,
 int reports_export_pdf(const struct report_consolidated *c, const char *path,
     struct kh_err *err);
 
+/* Where the share in force comes from (REPORT_SHARE_RULE, in order). */
+#define REPORT_SHARE_ADMIN "admin"	/* 1. reports_share_set */
+#define REPORT_SHARE_DATA "data"	/* 2. share_pct of the succession */
+#define REPORT_SHARE_WHOLE "full"	/* 3. a whole merge */
+#define REPORT_SHARE_DEFAULT "rule"	/* 3. the equal split of the rest */
+
+struct report_share_pair {
+	char *old_code, *old_name;
+	char *new_code, *new_name;
+	bool partial;		/* this pair is a partial succession */
+	int share_bp;		/* the share in force, basis points */
+	const char *origin;	/* REPORT_SHARE_* */
+	char *note;		/* the administrator's note, or "" */
+	char *set_by, *set_at;	/* the administrator's, or "" */
+};
+
+struct report_share_list {
+	struct report_share_pair *items;
+	size_t n, cap;
+};
+
+void report_share_list_cleanup(struct report_share_list *l);
+
+/*
+ * The communes of province_code (old structure) that were merged in part
+ * into a new commune, each with every successor and the share
+ * in force per pair, computed as REPORT_SHARE_RULE computes it, by old
+ * code then new code. Admin (shares are set by administrators only).
+ */
+int reports_shares_list(struct db *db, const struct actor *a,
+    const char *province_code, struct report_share_list *out,
+    struct kh_err *err);
+
 /* ---- Completeness and timeliness ---- */
 
 struct report_status {
@@ -441,6 +474,7 @@ struct report_indicator_row {
 	char *code;
 	char *title_vi;
 	char *title_en;
+	char *unit;		/* of the value: "%", or "" for a count */
 	int64_t unit_id;
 	char *unit_code;
 	char *unit_name;
@@ -457,6 +491,8 @@ struct report_indicator_row {
 	int met;		/* 1, 0, or -1 when no target or no value */
 	bool verified;		/* the target's figure is confirmed */
 	bool share_applied;
+	char *share_note;	/* the consolidation's note: "11344: 50%" per
+				   old unit split into this row, or "" */
 	char *source;		/* where the target comes from */
 };
 

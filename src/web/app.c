@@ -367,6 +367,15 @@ web_router(void)
 	http_route(r, HTTP_GET, "/api/v1/decisions/{id}", api_decisions_get);
 	http_route(r, HTTP_GET, "/units/{code}/recognition.csv",
 	    page_recognition_csv);
+	/* Indicators dashboard, its exports and the shares for restated
+	 * figures (page_dashboard.c). */
+	http_route(r, HTTP_GET, "/units/{code}/dashboard", page_dashboard);
+	http_route(r, HTTP_GET, "/units/{code}/dashboard.xlsx",
+	    page_dashboard_xlsx);
+	http_route(r, HTTP_GET, "/units/{code}/dashboard.pdf", page_dashboard_pdf);
+	http_route(r, HTTP_GET, "/api/v1/indicators", api_indicators);
+	http_route(r, HTTP_GET, "/units/{code}/shares", page_shares);
+	http_route(r, HTTP_POST, "/units/{code}/shares", page_shares_set);
 
 	/* Reports up the hierarchy (page_reports.c). */
 	http_route(r, HTTP_GET, "/reports", page_reports_index);

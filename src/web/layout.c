@@ -13,8 +13,8 @@
  * prefix of the request's path is marked current (so "Units" is not current
  * on a page that has its own entry under /units/...). */
 struct menu {
-	const char *href[12];
-	const char *label[12];
+	const char *href[16];
+	const char *label[16];
 	size_t n;
 };
 
@@ -90,6 +90,9 @@ page_begin(struct http_req *req, struct http_resp *resp, const char *title)
 		/* Recognition decisions of the user's own unit; criteria sets. */
 		menu_add(&m, arena_printf(&req->arena, "/units/%s/decisions",
 		    w->actor.unit_code), N_("Recognition decisions"));
+		/* Indicators against their targets, for the user's unit. */
+		menu_add(&m, arena_printf(&req->arena, "/units/%s/dashboard",
+		    w->actor.unit_code), N_("Indicators and targets"));
 		menu_add(&m, "/criteria", N_("Criteria sets"));
 		/* Reports up the hierarchy: entry, approval, consolidation. */
 		menu_add(&m, "/reports", N_("Reports"));

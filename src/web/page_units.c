@@ -372,6 +372,12 @@ render_unit(struct http_req *req, struct http_resp *resp, const struct unit *u,
 	html_url(b, u->code);
 	html_raw(b, "/clans\">");
 	html_text(b, tr(req, N_("Clans")));
+	/* The indicators dashboard; a unit that ended before 1 July 2025
+	 * exists only in the old structure. */
+	html_raw(b, "</a> · <a id=\"dashboard-link\" href=\"/units/");
+	html_url(b, u->code);
+	html_raw(b, current ? "/dashboard\">" : "/dashboard?structure=old\">");
+	html_text(b, tr(req, N_("Indicators and targets")));
 	html_raw(b, "</a></nav>");
 	search_form(req, b, "");
 	links_list(req, b, tr(req, N_("Formed from (before 1 July 2025)")), &pred);

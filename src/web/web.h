@@ -191,6 +191,14 @@ int page_report_status(struct http_req *req, struct http_resp *resp);
 int page_report_consolidated(struct http_req *req, struct http_resp *resp);
 int api_reports_consolidated(struct http_req *req, struct http_resp *resp);
 int api_reports_status(struct http_req *req, struct http_resp *resp);
+/* The indicators dashboard, its exports, the indicators API and the
+ * administrators' shares for restated figures (page_dashboard.c). */
+int page_dashboard(struct http_req *req, struct http_resp *resp);
+int page_dashboard_xlsx(struct http_req *req, struct http_resp *resp);
+int page_dashboard_pdf(struct http_req *req, struct http_resp *resp);
+int api_indicators(struct http_req *req, struct http_resp *resp);
+int page_shares(struct http_req *req, struct http_resp *resp);
+int page_shares_set(struct http_req *req, struct http_resp *resp);
 
 int api_me(struct http_req *req, struct http_resp *resp);
 int api_units_search(struct http_req *req, struct http_resp *resp);
