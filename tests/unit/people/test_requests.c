@@ -152,6 +152,25 @@ correction_and_erasure(struct db *db)
 	cr_assert_str_eq(r.deadline, "2026-12-20");
 	data_request_cleanup(&r);
 
+	/* A correction that cannot apply changes nothing: the request stays
+	 * open, the record as it was. */
+	add_person(db, &off, v, "Vũ Văn Trùng", "001180099999", "");
+	cr_assert(people_request_add(db, &off, id, "correct", "", NULL, &rq,
+	    &err) == 0);
+	memset(&corr, 0, sizeof(corr));
+	corr.id_number = "001180099999";
+	cr_assert_eq(people_request_handle(db, &off, rq, false, "Đã sửa",
+	    &corr, &err), KH_E_CONFLICT);
+	kh_err_clear(&err);
+	cr_assert(people_request_get(db, &off, rq, &r, &err) == 0);
+	cr_assert_null(r.handled_at);
+	data_request_cleanup(&r);
+	cr_assert(people_get(db, &off, id, &p, &err) == 0);
+	cr_assert_str_eq(p.id_number, "001180012345");
+	person_cleanup(&p);
+	cr_assert(people_request_handle(db, &off, rq, true,
+	    "Số CCCD đã thuộc người khác", NULL, &err) == 0);
+
 	/* Erasure: every personal field, the index, counts kept. */
 	cr_assert(people_count(db, &off, v, &c0, &err) == 0);
 	cr_assert_eq(find_count(db, &off, v, "xuyen"), 1);
@@ -190,7 +209,7 @@ correction_and_erasure(struct db *db)
 	cr_assert(people_request_add(db, &off, id, "object", "Không đồng ý",
 	    "2026-11-01", NULL, &err) == 0);
 	cr_assert(people_requests(db, &off, v, &l, &err) == 0);
-	cr_assert_eq(l.n, 3);
+	cr_assert_eq(l.n, 4);
 	cr_assert_str_eq(l.items[0].kind, "object");
 	cr_assert_null(l.items[0].handled_at);
 	cr_assert_not_null(l.items[1].handled_at);
