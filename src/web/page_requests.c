@@ -378,7 +378,6 @@ render_requests(struct http_req *req, struct http_resp *resp,
 	struct kh_err err = KH_ERR_INIT;
 	struct data_request_list l;
 	struct buf *b = &resp->body;
-	size_t open = 0;
 
 	if (people_requests(w->db, &w->actor, u->id, &l, &err) != 0) {
 		web_error(req, resp, &err);
@@ -421,8 +420,6 @@ render_requests(struct http_req *req, struct http_resp *resp,
 	for (size_t i = 0; i < l.n; i++) {
 		const struct data_request *r = &l.items[i];
 
-		if (r->handled_at == NULL)
-			open++;
 		html_raw(b, "<tr");
 		if (r->overdue && r->handled_at == NULL)
 			html_raw(b, " class=\"late\"");
@@ -463,7 +460,6 @@ render_requests(struct http_req *req, struct http_resp *resp,
 			}
 			answer_form(req, b, u, r, form_err, err_id);
 		}
-	(void)open;
 	page_end(req, resp);
 	data_request_list_cleanup(&l);
 }
