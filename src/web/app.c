@@ -359,6 +359,15 @@ web_router(void)
 	http_route(r, HTTP_POST, "/units/{code}/clans", page_clans_create);
 	http_route(r, HTTP_GET, "/clans/{id}", page_clan_show);
 	http_route(r, HTTP_POST, "/clans/{id}/members", page_clan_members);
+	http_route(r, HTTP_GET, "/api/v1/registrations", api_registrations_list);
+	http_route(r, HTTP_GET, "/api/v1/registrations/{id}", api_registrations_get);
+	/* Learning models for other systems: decisions as JSON, the
+	 * roll-up as CSV. */
+	http_route(r, HTTP_GET, "/api/v1/decisions", api_decisions_list);
+	http_route(r, HTTP_GET, "/api/v1/decisions/{id}", api_decisions_get);
+	http_route(r, HTTP_GET, "/units/{code}/recognition.csv",
+	    page_recognition_csv);
+
 	/* Requests of data subjects and consent withdrawal. */
 	http_route(r, HTTP_GET, "/people/{id}/privacy", page_person_privacy);
 	http_route(r, HTTP_POST, "/people/{id}/data-requests",
@@ -368,14 +377,6 @@ web_router(void)
 	http_route(r, HTTP_GET, "/units/{code}/data-requests",
 	    page_data_requests_list);
 	http_route(r, HTTP_POST, "/data-requests/{id}", page_data_request_answer);
-	http_route(r, HTTP_GET, "/api/v1/registrations", api_registrations_list);
-	http_route(r, HTTP_GET, "/api/v1/registrations/{id}", api_registrations_get);
-	/* Learning models for other systems: decisions as JSON, the
-	 * roll-up as CSV. */
-	http_route(r, HTTP_GET, "/api/v1/decisions", api_decisions_list);
-	http_route(r, HTTP_GET, "/api/v1/decisions/{id}", api_decisions_get);
-	http_route(r, HTTP_GET, "/units/{code}/recognition.csv",
-	    page_recognition_csv);
 
 	http_route(r, HTTP_GET, "/api/v1/me", api_me);
 	http_route(r, HTTP_GET, "/api/v1/units", api_units_search);
