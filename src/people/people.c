@@ -310,7 +310,7 @@ out:
     "SELECT p.id, p.unit_id, u.code, u.name, COALESCE(p.household_id, 0)," \
     " COALESCE(h.code, ''), p.relation, p.is_head, p.full_name, p.birth_date," \
     " p.birth_year_only, COALESCE(p.sex, ''), p.id_number, p.phone," \
-    " COALESCE(p.subject_group, 0)"
+    " COALESCE(p.subject_group, 0), p.restricted, p.erased"
 
 static void
 person_from_row(struct db_stmt *st, struct person *p)
@@ -333,6 +333,25 @@ person_from_row(struct db_stmt *st, struct person *p)
 	p->id_number = db_col_strdup(st, 12, false);
 	p->phone = db_col_strdup(st, 13, false);
 	p->subject_group = (int)db_col_int(st, 14);
+	p->restricted = (int)db_col_int(st, 15);
+	p->erased = (int)db_col_int(st, 16);
+}
+
+/* Hide the personal data of a restricted person (people.h). */
+static void
+person_hide(struct person *p)
+{
+	free(p->full_name);
+	p->full_name = xstrdup(PEOPLE_RESTRICTED_NAME);
+	free(p->birth_date);
+	p->birth_date = NULL;
+	p->birth_year_only = 0;
+	free(p->id_number);
+	p->id_number = NULL;
+	free(p->phone);
+	p->phone = xstrdup("");
+	free(p->relation);
+	p->relation = xstrdup("");
 }
 
 int
@@ -364,6 +383,13 @@ people_get(struct db *db, const struct actor *a, int64_t id,
 		rc = auth_can_read(db, a, out->unit_id, err);
 		if (rc != 0)
 			person_cleanup(out);
+	}
+	if (rc == 0 && out->restricted) {
+		struct kh_err werr = KH_ERR_INIT;
+
+		if (auth_can_write(db, a, out->unit_id, &werr) != 0)
+			person_hide(out);
+		kh_err_clear(&werr);
 	}
 	return rc;
 }
@@ -595,7 +621,10 @@ people_list(struct db *db, const struct actor *a, const struct people_query *q,
 			out->items = xrealloc(out->items, out->cap * sizeof(struct person));
 		}
 		memset(&out->items[out->n], 0, sizeof(struct person));
-		person_from_row(st, &out->items[out->n++]);
+		person_from_row(st, &out->items[out->n]);
+		if (out->items[out->n].restricted)
+			person_hide(&out->items[out->n]);
+		out->n++;
 	}
 	db_finalize(st);
 	if (rc < 0) {

@@ -16,6 +16,7 @@
 #ifndef KH_PEOPLE_PEOPLE_H
 #define KH_PEOPLE_PEOPLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,6 +42,8 @@ struct person {
 	char *id_number;	/* CCCD/CMND, or NULL */
 	char *phone;
 	int subject_group;	/* learning-citizen group 1-4, or 0 */
+	int restricted;		/* processing restricted at the person's request */
+	int erased;		/* personal data erased at the person's request */
 };
 
 struct person_list {
@@ -77,6 +80,13 @@ int people_create(struct db *db, const struct actor *a, int64_t unit_id,
 int people_update(struct db *db, const struct actor *a, int64_t id,
     const struct person_input *in, struct kh_err *err);
 
+/*
+ * A person as the actor may see them. The personal data of a person whose
+ * processing is restricted (people_request_handle, kind "restrict") are
+ * hidden (name PEOPLE_RESTRICTED_NAME, birth date, CCCD, phone and relation
+ * empty) unless the actor may write the person's unit: officers and above
+ * in scope, who handle the requests.
+ */
 int people_get(struct db *db, const struct actor *a, int64_t id,
     struct person *out, struct kh_err *err);
 
@@ -88,7 +98,9 @@ struct people_query {
 	int offset;
 };
 
-/* People of a subtree in Vietnamese name order. */
+/* People of a subtree in Vietnamese name order. Restricted people appear
+ * with their personal data hidden, for every role: lists and exports are
+ * processing; the record is opened whole through people_get. */
 int people_list(struct db *db, const struct actor *a,
     const struct people_query *q, struct person_list *out, struct kh_err *err);
 
@@ -107,6 +119,132 @@ int people_household(struct db *db, const struct actor *a, int64_t unit_id,
  * ("paper form", "public page", ...). Audited. */
 int people_consent(struct db *db, const struct actor *a, int64_t person_id,
     const char *purpose, const char *channel, struct kh_err *err);
+
+/* ---- Requests of data subjects (Decree 13/2023, Law 91/2025) ----
+ *
+ * A person (or their legal representative) may ask to see what is held
+ * about them (access), to correct it, to erase it, to restrict its
+ * processing or to object to it. Officers and above in scope of the
+ * person's unit record a request with the date it was received and answer
+ * it: "done" (carried out) or "refused", always with an outcome text.
+ * Every step is audited.
+ *
+ * Answer deadline: rules.md §7 states none. PEOPLE_REQUEST_DAYS (30 days
+ * from receipt) is a default to confirm with the city's legal service
+ * before use; Decree 13/2023 sets 72 hours for some steps (see
+ * PEOPLE_WITHDRAW_HOURS), which a withdrawal of consent meets at once since
+ * it takes effect when recorded.
+ */
+#define PEOPLE_REQUEST_DAYS 30
+#define PEOPLE_WITHDRAW_HOURS 72
+/* What an erased or a restricted person is shown as. */
+#define PEOPLE_ERASED_NAME "(đã xoá theo yêu cầu)"
+#define PEOPLE_RESTRICTED_NAME "(hạn chế xử lý theo yêu cầu)"
+
+struct data_request {
+	int64_t id;
+	int64_t person_id;
+	int64_t unit_id;
+	char *unit_code;
+	char *unit_name;
+	char *person_name;	/* as the actor may see it */
+	char *kind;		/* access, correct, delete, restrict, object */
+	char *received_at;	/* ISO date */
+	char *deadline;		/* ISO date: received_at + PEOPLE_REQUEST_DAYS */
+	char *detail;
+	char *received_by;
+	char *handled_at;	/* ISO instant, NULL while open */
+	char *handled_by;	/* NULL while open */
+	char *answer;		/* "done", "refused", NULL while open */
+	char *outcome;		/* NULL while open */
+	int overdue;		/* open past its deadline, or answered after it */
+};
+
+struct data_request_list {
+	struct data_request *items;
+	size_t n, cap;
+};
+
+void data_request_cleanup(struct data_request *r);
+void data_request_list_cleanup(struct data_request_list *l);
+
+/* True for the five kinds the law names. */
+bool people_request_kind_valid(const char *kind);
+
+/*
+ * Record a request of kind about person_id, received on received_on (ISO
+ * date, not in the future; NULL for today). detail is what was asked (for
+ * a correction, the fields to change). Officer+ in scope. Audited.
+ */
+int people_request_add(struct db *db, const struct actor *a,
+    int64_t person_id, const char *kind, const char *detail,
+    const char *received_on, int64_t *id, struct kh_err *err);
+
+int people_request_get(struct db *db, const struct actor *a, int64_t id,
+    struct data_request *out, struct kh_err *err);
+
+/* Requests about people of a subtree: open ones first, by deadline; then
+ * answered ones, latest first. Readers in scope. */
+int people_requests(struct db *db, const struct actor *a, int64_t unit_id,
+    struct data_request_list *out, struct kh_err *err);
+
+/* Requests about one person, latest first. Readers in scope. */
+int people_person_requests(struct db *db, const struct actor *a,
+    int64_t person_id, struct data_request_list *out, struct kh_err *err);
+
+/*
+ * Answer an open request (officer+ in scope; KH_E_CONFLICT when already
+ * answered). outcome is required. refuse answers "refused" and changes
+ * nothing else. Otherwise, by kind, in one transaction with the answer:
+ *   correct:  the fields of corr (not NULL, at least one set) are applied
+ *             through people_update;
+ *   delete:   the personal data are erased: name replaced by
+ *             PEOPLE_ERASED_NAME, birth date, CCCD, phone and relation
+ *             cleared, search keys and index rows rebuilt, the same data in
+ *             public submissions erased. The row and its id stay (counts,
+ *             registrations and certificates already issued keep their
+ *             subject). Refused with KH_E_CONFLICT while a legal retention
+ *             applies: the person is on a recognition decision, which the
+ *             archive must keep; the answer is then a restriction;
+ *   restrict: the person is marked restricted (see people_get);
+ *   access, object: answered (the access export is people_access_export).
+ * The audit record of an erasure names the erased fields, never their
+ * values.
+ */
+int people_request_handle(struct db *db, const struct actor *a, int64_t id,
+    bool refuse, const char *outcome, const struct person_input *corr,
+    struct kh_err *err);
+
+/* Everything held about a person (record, consents, requests,
+ * registrations) as a JSON text, malloc'd. Officer+ in scope. Audited (the
+ * record names who was given the data). */
+int people_access_export(struct db *db, const struct actor *a,
+    int64_t person_id, char **json_out, struct kh_err *err);
+
+struct consent {
+	int64_t id;
+	char *purpose;
+	char *channel;
+	char *given_at;
+	char *given_by;
+	char *withdrawn_at;	/* NULL while in force */
+};
+
+struct consent_list {
+	struct consent *items;
+	size_t n, cap;
+};
+
+void consent_list_cleanup(struct consent_list *l);
+
+/* Consents of a person, oldest first. Readers in scope. */
+int people_consents(struct db *db, const struct actor *a, int64_t person_id,
+    struct consent_list *out, struct kh_err *err);
+
+/* Withdraw a consent (officer+ in scope): withdrawn_at is set now, the
+ * record stays. KH_E_CONFLICT when already withdrawn. Audited. */
+int people_consent_withdraw(struct db *db, const struct actor *a,
+    int64_t consent_id, struct kh_err *err);
 
 /* Counts for a subtree: people, households, clans. */
 struct people_counts {

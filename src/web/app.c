@@ -393,6 +393,16 @@ web_router(void)
 	    api_reports_consolidated);
 	http_route(r, HTTP_GET, "/api/v1/reports/{form}/{period}/status",
 	    api_reports_status);
+	/* Requests of data subjects and consent withdrawal. */
+	http_route(r, HTTP_GET, "/people/{id}/privacy", page_person_privacy);
+	http_route(r, HTTP_POST, "/people/{id}/data-requests",
+	    page_data_requests_create);
+	http_route(r, HTTP_GET, "/people/{id}/data.json", page_person_data_json);
+	http_route(r, HTTP_POST, "/consents/{id}/withdraw", page_consent_withdraw);
+	http_route(r, HTTP_GET, "/units/{code}/data-requests",
+	    page_data_requests_list);
+	http_route(r, HTTP_POST, "/data-requests/{id}", page_data_request_answer);
+
 	http_route(r, HTTP_GET, "/api/v1/me", api_me);
 	http_route(r, HTTP_GET, "/api/v1/units", api_units_search);
 	http_route(r, HTTP_GET, "/api/v1/units/{code}", api_units_get);

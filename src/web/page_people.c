@@ -177,7 +177,16 @@ render_people(struct http_req *req, struct http_resp *resp, const struct unit *u
 		const struct person *p = &l.items[i];
 
 		html_raw(b, "<tr><td>");
-		html_text(b, p->full_name);
+		/* Officers open the person's personal-data page (consents
+		 * and requests: page_requests.c). */
+		if (w->actor.role >= ROLE_OFFICER) {
+			html_raw(b, "<a href=\"/people/");
+			buf_printf(b, "%lld", (long long)p->id);
+			html_raw(b, "/privacy\">");
+			html_text(b, p->full_name);
+			html_raw(b, "</a>");
+		} else
+			html_text(b, p->full_name);
 		html_raw(b, "</td><td>");
 		birth_cell(b, p);
 		html_raw(b, "</td><td>");

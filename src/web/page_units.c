@@ -378,7 +378,15 @@ render_unit(struct http_req *req, struct http_resp *resp, const struct unit *u,
 	html_url(b, u->code);
 	html_raw(b, current ? "/dashboard\">" : "/dashboard?structure=old\">");
 	html_text(b, tr(req, N_("Indicators and targets")));
-	html_raw(b, "</a></nav>");
+	html_raw(b, "</a>");
+	if (w->actor.role >= ROLE_OFFICER) {
+		html_raw(b, " · <a id=\"data-requests-link\" href=\"/units/");
+		html_url(b, u->code);
+		html_raw(b, "/data-requests\">");
+		html_text(b, tr(req, N_("Personal data requests")));
+		html_raw(b, "</a>");
+	}
+	html_raw(b, "</nav>");
 	search_form(req, b, "");
 	links_list(req, b, tr(req, N_("Formed from (before 1 July 2025)")), &pred);
 	links_list(req, b, tr(req, N_("Went into (from 1 July 2025)")), &succ);

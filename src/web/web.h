@@ -173,6 +173,13 @@ int page_clans_list(struct http_req *req, struct http_resp *resp);
 int page_clans_create(struct http_req *req, struct http_resp *resp);
 int page_clan_show(struct http_req *req, struct http_resp *resp);
 int page_clan_members(struct http_req *req, struct http_resp *resp);
+/* Requests of data subjects and consent withdrawal (page_requests.c). */
+int page_person_privacy(struct http_req *req, struct http_resp *resp);
+int page_data_requests_create(struct http_req *req, struct http_resp *resp);
+int page_consent_withdraw(struct http_req *req, struct http_resp *resp);
+int page_person_data_json(struct http_req *req, struct http_resp *resp);
+int page_data_requests_list(struct http_req *req, struct http_resp *resp);
+int page_data_request_answer(struct http_req *req, struct http_resp *resp);
 int api_registrations_list(struct http_req *req, struct http_resp *resp);
 int api_registrations_get(struct http_req *req, struct http_resp *resp);
 /* Learning models for other systems: decisions as JSON (api_decisions.c),
