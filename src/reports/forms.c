@@ -921,6 +921,8 @@ reports_forms_load(struct db *db, const struct actor *a, const char *dir,
 		json_decref(after);
 	}
 	if (rc == 0)
+		rc = reports_generation_bump(db, err);
+	if (rc == 0)
 		rc = db_commit(db, err);
 	else
 		db_rollback(db);
