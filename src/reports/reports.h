@@ -500,6 +500,8 @@ struct report_indicators {
 	struct report_indicator_row *items;
 	size_t n, cap;
 	char structure[4];
+	void *strings;		/* the rows' strings live here, a few blocks
+				   freed by report_indicators_cleanup */
 };
 
 void report_indicators_cleanup(struct report_indicators *l);
