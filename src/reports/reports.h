@@ -356,6 +356,11 @@ int reports_consolidate(struct db *db, const struct actor *a,
     const char *structure, struct report_consolidated *out,
     struct kh_err *err);
 
+/* Forget the consolidations this process keeps (reports_consolidate keeps
+ * the last ones it computed until a change makes them stale; benchmarks
+ * clear them to measure the computation). */
+void reports_cache_clear(void);
+
 /* Set the administrator's share of old_code's figures carried to new_code
  * (basis points 0..10000; the shares of one old commune may not exceed
  * 10000). Admin. Audited. */

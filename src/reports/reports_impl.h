@@ -65,7 +65,5 @@ bool reports_cache_get(const char *key, const char *token,
     struct report_consolidated *c);
 void reports_cache_put(const char *key, const char *token,
     const struct report_consolidated *c);
-/* Forget every kept consolidation (tests). */
-void reports_cache_clear(void);
 
 #endif
