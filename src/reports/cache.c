@@ -10,9 +10,10 @@
  *     or a share, and every form loaded, sets to a new random number in the
  *     same transaction (reports_generation_bump);
  *   - the newest units.updated_at and the largest unit id (a unit renamed,
- *     moved, closed or created), and the count and sum of the shares of
- *     unit_succession (a succession imported), which the units module
- *     changes without knowing about this cache;
+ *     moved, closed or created), and the number of successions, of partial
+ *     ones and of shares given by the unit data with their sum (a
+ *     succession imported or changed), which the units module changes
+ *     without knowing about this cache (each read through an index);
  *   - the form's stored JSON.
  * A kept consolidation is used only when every part of the token read now
  * is the same. Nothing is kept while the connection is inside a
@@ -91,8 +92,11 @@ reports_cache_token(struct db *db, char **token, struct kh_err *err)
 		rc = db_query_text(db, "SELECT COALESCE((SELECT max(updated_at)"
 		    " FROM units), '') || '|' || COALESCE((SELECT max(id) FROM"
 		    " units), 0) || '|' || (SELECT count(*) FROM unit_succession)"
-		    " || '|' || (SELECT COALESCE(sum(share_pct), 0) FROM"
-		    " unit_succession)", DB_NOARGS, &units, err);
+		    " || '|' || (SELECT count(*) FROM unit_succession WHERE kind ="
+		    " 'partial') || '|' || (SELECT count(share_pct) FROM"
+		    " unit_succession WHERE share_pct IS NOT NULL) || '|' ||"
+		    " (SELECT COALESCE(sum(share_pct), 0) FROM unit_succession"
+		    " WHERE share_pct IS NOT NULL)", DB_NOARGS, &units, err);
 	if (rc != 0) {
 		free(units);
 		return rc;

@@ -11,5 +11,10 @@ CREATE TABLE report_generation (
 );
 INSERT INTO report_generation (id, n) VALUES (1, 0);
 
--- The newest change of a unit, read with every cached consolidation.
+-- What the token of a kept consolidation reads besides the number: the
+-- newest change of a unit, how many successions are partial, and the
+-- shares the unit data carries (none so far: the index is empty).
 CREATE INDEX units_updated_at ON units (updated_at);
+CREATE INDEX unit_succession_kind ON unit_succession (kind);
+CREATE INDEX unit_succession_share ON unit_succession (share_pct)
+  WHERE share_pct IS NOT NULL;
