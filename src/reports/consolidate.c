@@ -735,7 +735,7 @@ reports_consolidate(struct db *db, const struct actor *a, const char *form,
 {
 	struct ctx c;
 	struct unit root = UNIT_INIT;
-	char on[11];
+	char on[11], *token = NULL, *key = NULL;
 	size_t i, k;
 	bool need_succ = false;
 	int rc;
@@ -760,8 +760,23 @@ reports_consolidate(struct db *db, const struct actor *a, const char *form,
 		    " %s in the chosen structure."), unit_code);
 	if (rc == 0)
 		rc = auth_can_read(db, a, root.id, err);
+	if (rc == 0)
+		rc = reports_cache_token(db, &token, err);
 	if (rc != 0)
 		goto fail;
+	if (token != NULL && out->form.json != NULL) {
+		size_t len = strlen(out->form.code) + strlen(out->period.code) + 64;
+
+		key = xmalloc(len);
+		snprintf(key, len, "%s\x1f%lld\x1f%s\x1f%s", out->form.code,
+		    (long long)root.id, out->period.code, out->structure);
+		if (reports_cache_get(key, token, out)) {
+			free(key);
+			free(token);
+			unit_cleanup(&root);
+			return 0;
+		}
+	}
 	c.f = &out->form;
 	c.nf = out->form.n_fields;
 	rc = tree_load(db, &c, root.id, on, err);
@@ -849,10 +864,16 @@ reports_consolidate(struct db *db, const struct actor *a, const char *form,
 		row_from_node(out, &c, nd, i == 0, nd->own >= 0 ?
 		    &c.anchors[nd->own] : NULL);
 	}
+	if (key != NULL)
+		reports_cache_put(key, token, out);
+	free(key);
+	free(token);
 	ctx_free(&c);
 	unit_cleanup(&root);
 	return 0;
 fail:
+	free(key);
+	free(token);
 	ctx_free(&c);
 	unit_cleanup(&root);
 	report_consolidated_cleanup(out);
@@ -916,6 +937,8 @@ reports_share_set(struct db *db, const struct actor *a, const char *old_code,
 		    after, err);
 		json_decref(after);
 	}
+	if (rc == 0)
+		rc = reports_generation_bump(db, err);
 	if (rc == 0)
 		rc = db_commit(db, err);
 	else

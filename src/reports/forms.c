@@ -13,6 +13,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -791,6 +792,95 @@ out:
 
 /* ---- Storage ---- */
 
+/*
+ * Parsed forms kept by their stored JSON text. The dashboard of a province
+ * reads the same form a dozen times a page; parsing it was a sixth of the
+ * page's time.
+ */
+#define FORM_MEMO_SLOTS 16
+
+static pthread_mutex_t form_memo_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct report_form form_memo[FORM_MEMO_SLOTS];
+static size_t form_memo_next;
+
+static void
+form_copy(const struct report_form *f, struct report_form *o)
+{
+	size_t i;
+
+	*o = *f;
+	o->code = dup_or_null(f->code);
+	o->title_vi = dup_or_null(f->title_vi);
+	o->title_en = dup_or_null(f->title_en);
+	o->legal_basis = dup_or_null(f->legal_basis);
+	o->period_kind = dup_or_null(f->period_kind);
+	o->deadline = dup_or_null(f->deadline);
+	o->json = dup_or_null(f->json);
+	o->unit_kinds = xcalloc(f->n_unit_kinds + 1, sizeof(*o->unit_kinds));
+	for (i = 0; i < f->n_unit_kinds; i++)
+		o->unit_kinds[i] = dup_or_null(f->unit_kinds[i]);
+	o->sections = xcalloc(f->n_sections + 1, sizeof(*o->sections));
+	for (i = 0; i < f->n_sections; i++) {
+		o->sections[i].code = dup_or_null(f->sections[i].code);
+		o->sections[i].title_vi = dup_or_null(f->sections[i].title_vi);
+		o->sections[i].title_en = dup_or_null(f->sections[i].title_en);
+	}
+	o->fields = xcalloc(f->n_fields + 1, sizeof(*o->fields));
+	for (i = 0; i < f->n_fields; i++) {
+		const struct report_field *a = &f->fields[i];
+		struct report_field *b = &o->fields[i];
+
+		*b = *a;
+		b->code = dup_or_null(a->code);
+		b->section = dup_or_null(a->section);
+		b->kind = dup_or_null(a->kind);
+		b->title_vi = dup_or_null(a->title_vi);
+		b->title_en = dup_or_null(a->title_en);
+		b->source = dup_or_null(a->source);
+		b->model = dup_or_null(a->model);
+		b->sex = dup_or_null(a->sex);
+		b->unit_kind = dup_or_null(a->unit_kind);
+		b->num = dup_or_null(a->num);
+		b->den = dup_or_null(a->den);
+	}
+	o->rules = xcalloc(f->n_rules + 1, sizeof(*o->rules));
+	for (i = 0; i < f->n_rules; i++) {
+		o->rules[i].left = dup_or_null(f->rules[i].left);
+		o->rules[i].op = dup_or_null(f->rules[i].op);
+		o->rules[i].right = dup_or_null(f->rules[i].right);
+	}
+}
+
+static bool
+form_memo_get(const char *json, struct report_form *out)
+{
+	bool hit = false;
+
+	pthread_mutex_lock(&form_memo_mu);
+	for (size_t i = 0; i < FORM_MEMO_SLOTS && !hit; i++)
+		if (form_memo[i].json != NULL &&
+		    strcmp(form_memo[i].json, json) == 0) {
+			form_copy(&form_memo[i], out);
+			hit = true;
+		}
+	pthread_mutex_unlock(&form_memo_mu);
+	return hit;
+}
+
+static void
+form_memo_put(const char *json, const struct report_form *f)
+{
+	struct report_form *slot;
+
+	if (f->json == NULL || strcmp(f->json, json) != 0)
+		return;
+	pthread_mutex_lock(&form_memo_mu);
+	slot = &form_memo[form_memo_next++ % FORM_MEMO_SLOTS];
+	report_form_cleanup(slot);
+	form_copy(f, slot);
+	pthread_mutex_unlock(&form_memo_mu);
+}
+
 int
 reports_form_load_id(struct db *db, int64_t id, struct report_form *out,
     struct kh_err *err)
@@ -806,7 +896,16 @@ reports_form_load_id(struct db *db, int64_t id, struct report_form *out,
 		    NULL);
 	if (rc != 0)
 		return rc;
+	/* A form is parsed once per process and text: the same stored JSON
+	 * always gives the same form, so a copy is exact. */
+	if (form_memo_get(json, out)) {
+		free(json);
+		out->id = id;
+		return 0;
+	}
 	rc = reports_form_parse(json, out, err);
+	if (rc == 0)
+		form_memo_put(json, out);
 	free(json);
 	if (rc == 0)
 		out->id = id;
@@ -920,6 +1019,8 @@ reports_forms_load(struct db *db, const struct actor *a, const char *dir,
 		    after, err);
 		json_decref(after);
 	}
+	if (rc == 0)
+		rc = reports_generation_bump(db, err);
 	if (rc == 0)
 		rc = db_commit(db, err);
 	else

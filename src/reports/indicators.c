@@ -113,21 +113,49 @@ reports_completeness(struct db *db, const struct actor *a, const char *form,
 
 /* ---- Indicators ---- */
 
+/*
+ * The strings of the rows are copied into blocks owned by the list rather
+ * than allocated one by one: a province's dashboard has some 40,000 of them
+ * a page, and their mallocs and frees were a third of its time.
+ */
+struct str_block {
+	struct str_block *next;
+	size_t used, size;
+	char data[];
+};
+
+#define STR_BLOCK_SIZE 65536
+
+static char *
+pool_dup(struct report_indicators *l, const char *s)
+{
+	struct str_block *b = l->strings;
+	size_t len = strlen(s) + 1;
+	char *p;
+
+	if (b == NULL || b->size - b->used < len) {
+		size_t size = len > STR_BLOCK_SIZE ? len : STR_BLOCK_SIZE;
+
+		b = xmalloc(sizeof(*b) + size);
+		b->next = l->strings;
+		b->used = 0;
+		b->size = size;
+		l->strings = b;
+	}
+	p = b->data + b->used;
+	memcpy(p, s, len);
+	b->used += len;
+	return p;
+}
+
 void
 report_indicators_cleanup(struct report_indicators *l)
 {
-	for (size_t i = 0; i < l->n; i++) {
-		struct report_indicator_row *r = &l->items[i];
+	struct str_block *b = l->strings, *next;
 
-		free(r->code);
-		free(r->title_vi);
-		free(r->title_en);
-		free(r->unit_code);
-		free(r->unit_name);
-		free(r->target_op);
-		free(r->share_note);
-		free(r->unit);
-		free(r->source);
+	for (; b != NULL; b = next) {
+		next = b->next;
+		free(b);
 	}
 	free(l->items);
 	memset(l, 0, sizeof(*l));
@@ -249,17 +277,43 @@ out:
 	return rc;
 }
 
-/* The sum of the fields named in expr ("a+b+c") of a row; *has false when
- * none has a value. KH_E_INVALID when the form has no such field. */
+/*
+ * An indicator made ready for the rows of one consolidation: the fields of
+ * its numerator and denominator as indices into the form, and its targets
+ * for the period. Looking these up once per indicator rather than once per
+ * row and year is most of what the dashboard of a province saves: it has
+ * some 20 indicators over a hundred communes and four years.
+ */
+struct ind_prep {
+	int *num, *den;
+	size_t n_num, n_den;
+	bool has_den;
+	json_t **targets;	/* borrowed, of the period only */
+	size_t n_targets;
+};
+
+static void
+ind_prep_free(struct ind_prep *ip)
+{
+	free(ip->num);
+	free(ip->den);
+	free(ip->targets);
+}
+
+/* The fields named in expr ("a+b+c") as indices. KH_E_INVALID when the form
+ * has no such field. */
 static int
-expr_value(const struct report_form *f, const struct report_row *r,
-    const char *expr, int64_t *v, bool *has, struct kh_err *err)
+expr_parse(const struct report_form *f, const char *expr, int **idxp,
+    size_t *n, struct kh_err *err)
 {
 	char *copy = xstrdup(expr), *save = NULL, *tok;
-	int rc = 0;
+	size_t max = 1;
+	int *idx, rc = 0;
 
-	*v = 0;
-	*has = false;
+	for (const char *p = expr; *p != '\0'; p++)
+		max += *p == '+';
+	idx = *idxp = xcalloc(max, sizeof(*idx));
+	*n = 0;
 	for (tok = strtok_r(copy, "+", &save); tok != NULL;
 	    tok = strtok_r(NULL, "+", &save)) {
 		int k;
@@ -273,30 +327,66 @@ expr_value(const struct report_form *f, const struct report_row *r,
 			    " its form does not have (%s)."), tok);
 			break;
 		}
-		if (r->has[k]) {
-			*v += r->values[k];
-			*has = true;
-		}
+		idx[(*n)++] = k;
 	}
 	free(copy);
 	return rc;
 }
 
-/* The target of an indicator for a row: a target for the unit's code
- * first, then for its kind, then for every unit. */
-static json_t *
-target_for(json_t *targets, const struct report_row *r, const char *period)
+/* The sum of the fields idx of a row; *has false when none has a value. */
+static int64_t
+expr_value(const struct report_row *r, const int *idx, size_t n, bool *has)
 {
-	json_t *t, *best = NULL;
-	int best_rank = -1;
-	size_t i;
+	int64_t v = 0;
 
-	json_array_foreach(targets, i, t) {
+	*has = false;
+	for (size_t i = 0; i < n; i++)
+		if (r->has[idx[i]]) {
+			v += r->values[idx[i]];
+			*has = true;
+		}
+	return v;
+}
+
+static int
+ind_prepare(const struct report_form *f, json_t *ind, const char *period,
+    struct ind_prep *ip, struct kh_err *err)
+{
+	const char *den = jstr(ind, "denominator");
+	json_t *t;
+	size_t i;
+	int rc;
+
+	memset(ip, 0, sizeof(*ip));
+	rc = expr_parse(f, jstr(ind, "numerator"), &ip->num, &ip->n_num, err);
+	if (rc == 0 && den != NULL) {
+		ip->has_den = true;
+		rc = expr_parse(f, den, &ip->den, &ip->n_den, err);
+	}
+	if (rc != 0)
+		return rc;
+	ip->targets = xcalloc(json_array_size(json_object_get(ind, "targets")) +
+	    1, sizeof(*ip->targets));
+	json_array_foreach(json_object_get(ind, "targets"), i, t)
+		if (strcmp(jstr(t, "period"), period) == 0)
+			ip->targets[ip->n_targets++] = t;
+	return 0;
+}
+
+/* The target of an indicator for a row: a target for the unit's code
+ * first, then for its kind, then for every unit (the first of a rank in
+ * the file's order). */
+static json_t *
+target_for(const struct ind_prep *ip, const struct report_row *r)
+{
+	json_t *best = NULL;
+	int best_rank = -1;
+
+	for (size_t i = 0; i < ip->n_targets; i++) {
+		json_t *t = ip->targets[i];
 		const char *u = jstr(t, "unit"), *k = jstr(t, "unit_kind");
 		int rank;
 
-		if (strcmp(jstr(t, "period"), period) != 0)
-			continue;
 		if (u != NULL)
 			rank = strcmp(u, r->unit_code) == 0 ? 3 : -1;
 		else if (k != NULL)
@@ -315,44 +405,56 @@ static int
 indicator_rows(const struct report_consolidated *c, json_t *ind,
     struct report_indicators *out, struct kh_err *err)
 {
-	const char *num = jstr(ind, "numerator"), *den = jstr(ind, "denominator");
 	json_t *factor = json_object_get(ind, "factor");
 	int64_t fac = json_is_integer(factor) ? json_integer_value(factor) : 1;
-	int rc = 0;
+	const char *unit = jstr(ind, "unit") != NULL ? jstr(ind, "unit") : "";
+	char *code, *tvi, *ten, *unit_s, *none;
+	struct ind_prep ip;
+	int rc;
 
-	for (size_t i = 0; rc == 0 && i < c->n; i++) {
+	rc = ind_prepare(&c->form, ind, c->period.code, &ip, err);
+	if (rc != 0) {
+		ind_prep_free(&ip);
+		return rc;
+	}
+	/* The indicator's own strings are the same in every row. */
+	code = pool_dup(out, jstr(ind, "code"));
+	tvi = pool_dup(out, jstr(ind, "title_vi"));
+	ten = pool_dup(out, jstr(ind, "title_en"));
+	unit_s = pool_dup(out, unit);
+	none = pool_dup(out, "");
+	if (out->cap < out->n + c->n) {
+		out->cap = out->cap ? out->cap * 2 : 32;
+		if (out->cap < out->n + c->n)
+			out->cap = out->n + c->n;
+		out->items = xrealloc(out->items, out->cap * sizeof(*out->items));
+	}
+	for (size_t i = 0; i < c->n; i++) {
 		const struct report_row *r = &c->rows[i];
-		struct report_indicator_row *o;
+		struct report_indicator_row *o = &out->items[out->n++];
 		bool hn, hd = false;
 		json_t *t;
 
-		if (out->n == out->cap) {
-			out->cap = out->cap ? out->cap * 2 : 32;
-			out->items = xrealloc(out->items, out->cap * sizeof(*o));
-		}
-		o = &out->items[out->n];
 		memset(o, 0, sizeof(*o));
-		rc = expr_value(&c->form, r, num, &o->numerator, &hn, err);
-		if (rc == 0 && den != NULL)
-			rc = expr_value(&c->form, r, den, &o->denominator, &hd, err);
-		if (rc != 0)
-			break;
-		out->n++;
-		o->code = xstrdup(jstr(ind, "code"));
-		o->title_vi = xstrdup(jstr(ind, "title_vi"));
-		o->title_en = xstrdup(jstr(ind, "title_en"));
-		o->unit = xstrdup(jstr(ind, "unit") != NULL ? jstr(ind, "unit") : "");
+		o->numerator = expr_value(r, ip.num, ip.n_num, &hn);
+		if (ip.has_den)
+			o->denominator = expr_value(r, ip.den, ip.n_den, &hd);
+		o->code = code;
+		o->title_vi = tvi;
+		o->title_en = ten;
+		o->unit = unit_s;
 		o->unit_id = r->unit_id;
-		o->unit_code = xstrdup(r->unit_code);
-		o->unit_name = xstrdup(r->unit_name);
+		o->unit_code = pool_dup(out, r->unit_code);
+		o->unit_name = pool_dup(out, r->unit_name);
 		o->total = r->total;
-		o->has_den = den != NULL;
+		o->has_den = ip.has_den;
 		o->factor = fac;
 		o->share_applied = r->share_applied;
-		o->share_note = xstrdup(r->share_note != NULL ? r->share_note : "");
+		o->share_note = r->share_note != NULL && *r->share_note != '\0' ?
+		    pool_dup(out, r->share_note) : none;
 		o->met = -1;
 		o->verified = true;
-		if (den == NULL) {
+		if (!ip.has_den) {
 			o->has_value = hn;
 			o->value_x100 = o->numerator * fac * 100;
 		} else if (hn && hd && o->denominator > 0) {
@@ -361,10 +463,10 @@ indicator_rows(const struct report_consolidated *c, json_t *ind,
 			o->value_x100 = (o->numerator * fac * 100 * 2 /
 			    o->denominator + 1) / 2;
 		}
-		t = target_for(json_object_get(ind, "targets"), r, c->period.code);
+		t = target_for(&ip, r);
 		if (t != NULL && json_is_number(json_object_get(t, "value"))) {
 			o->has_target = true;
-			o->target_op = xstrdup(jstr(t, "op"));
+			o->target_op = pool_dup(out, jstr(t, "op"));
 			o->target_x100 = (int64_t)llround(json_number_value(
 			    json_object_get(t, "value")) * 100);
 			o->verified = !json_is_false(json_object_get(t, "verified"));
@@ -373,10 +475,11 @@ indicator_rows(const struct report_consolidated *c, json_t *ind,
 				    o->value_x100 >= o->target_x100 :
 				    o->value_x100 <= o->target_x100;
 		}
-		o->source = xstrdup(t != NULL && jstr(t, "source") != NULL ?
-		    jstr(t, "source") : "");
+		o->source = t != NULL && jstr(t, "source") != NULL ?
+		    pool_dup(out, jstr(t, "source")) : none;
 	}
-	return rc;
+	ind_prep_free(&ip);
+	return 0;
 }
 
 int
@@ -386,7 +489,8 @@ reports_indicators(struct db *db, const struct actor *a, const char *unit_code,
 {
 	struct report_period p;
 	struct report_consolidated cache[8];
-	size_t n_cache = 0, i;
+	char *skip[8];		/* forms not filed for this kind of period */
+	size_t n_cache = 0, n_skip = 0, i;
 	struct db_stmt *st = NULL;
 	char on[11];
 	int rc;
@@ -415,6 +519,13 @@ reports_indicators(struct db *db, const struct actor *a, const char *unit_code,
 		for (i = 0; i < n_cache; i++)
 			if (strcmp(cache[i].form.code, form) == 0)
 				c = &cache[i];
+		for (i = 0; c == NULL && i < n_skip; i++)
+			if (strcmp(skip[i], form) == 0)
+				break;
+		if (c == NULL && i < n_skip) {
+			json_decref(ind);
+			continue;
+		}
 		if (c == NULL) {
 			/* Only indicators of forms filed for this kind of
 			 * period. */
@@ -425,6 +536,8 @@ reports_indicators(struct db *db, const struct actor *a, const char *unit_code,
 				continue;
 			}
 			if (rc == 0 && strcmp(f.period_kind, p.kind) != 0) {
+				if (n_skip < sizeof(skip) / sizeof(skip[0]))
+					skip[n_skip++] = xstrdup(form);
 				report_form_cleanup(&f);
 				json_decref(ind);
 				continue;
@@ -448,6 +561,8 @@ reports_indicators(struct db *db, const struct actor *a, const char *unit_code,
 	db_finalize(st);
 	for (i = 0; i < n_cache; i++)
 		report_consolidated_cleanup(&cache[i]);
+	for (i = 0; i < n_skip; i++)
+		free(skip[i]);
 	if (rc != 0) {
 		report_indicators_cleanup(out);
 		return rc;

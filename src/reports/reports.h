@@ -356,6 +356,11 @@ int reports_consolidate(struct db *db, const struct actor *a,
     const char *structure, struct report_consolidated *out,
     struct kh_err *err);
 
+/* Forget the consolidations this process keeps (reports_consolidate keeps
+ * the last ones it computed until a change makes them stale; benchmarks
+ * clear them to measure the computation). */
+void reports_cache_clear(void);
+
 /* Set the administrator's share of old_code's figures carried to new_code
  * (basis points 0..10000; the shares of one old commune may not exceed
  * 10000). Admin. Audited. */
@@ -500,6 +505,8 @@ struct report_indicators {
 	struct report_indicator_row *items;
 	size_t n, cap;
 	char structure[4];
+	void *strings;		/* the rows' strings live here, a few blocks
+				   freed by report_indicators_cleanup */
 };
 
 void report_indicators_cleanup(struct report_indicators *l);

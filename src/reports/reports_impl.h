@@ -49,4 +49,21 @@ const char *reports_value_parse(const struct report_field *f,
 void reports_recompute(const struct report_form *f, int64_t *values,
     bool *has);
 
+/*
+ * Consolidations kept in the process (cache.c). reports_generation_bump
+ * sets the generation to a new number; every change that can alter a
+ * consolidated figure calls it inside its transaction. reports_cache_token
+ * reads what a kept consolidation is valid for into *token (malloc'd), or
+ * leaves it NULL when nothing may be kept now (inside a transaction, units
+ * changed a moment ago). reports_cache_get fills c->rows and c->n (c->form
+ * already loaded) from a consolidation kept under key and token; false when
+ * there is none. reports_cache_put keeps a copy of c's rows.
+ */
+int reports_generation_bump(struct db *db, struct kh_err *err);
+int reports_cache_token(struct db *db, char **token, struct kh_err *err);
+bool reports_cache_get(const char *key, const char *token,
+    struct report_consolidated *c);
+void reports_cache_put(const char *key, const char *token,
+    const struct report_consolidated *c);
+
 #endif

@@ -456,6 +456,8 @@ reports_save(struct db *db, const struct actor *a, const char *form,
 	if (rc == 0)
 		rc = check(db, &f, id, problems, &bad, err);
 	if (rc == 0)
+		rc = reports_generation_bump(db, err);
+	if (rc == 0)
 		rc = db_commit(db, err);
 	else
 		db_rollback(db);
@@ -725,6 +727,8 @@ reports_submit(struct db *db, const struct actor *a, int64_t sub_id,
 		rc = record(db, a, &c, "submit", c.state, REPORT_SUBMITTED, NULL,
 		    err);
 	if (rc == 0)
+		rc = reports_generation_bump(db, err);
+	if (rc == 0)
 		rc = db_commit(db, err);
 	else
 		db_rollback(db);
@@ -785,6 +789,8 @@ decide(struct db *db, const struct actor *a, int64_t sub_id, const char *from,
 		    NULL, err);
 	if (rc == 0)
 		rc = record(db, a, &c, action, from, to, comment, err);
+	if (rc == 0)
+		rc = reports_generation_bump(db, err);
 	if (rc == 0)
 		rc = db_commit(db, err);
 	else
@@ -863,6 +869,8 @@ reports_evidence_add(struct db *db, const struct actor *a, int64_t sub_id,
 		    after, err);
 		json_decref(after);
 	}
+	if (rc == 0)
+		rc = reports_generation_bump(db, err);
 	if (rc == 0)
 		rc = db_commit(db, err);
 	else
