@@ -85,14 +85,16 @@ int doc_pdf_many(const struct doc *const *docs, size_t n, const char *path,
     struct kh_err *err);
 
 /*
- * Release the font caches pango, cairo and fontconfig keep for the process:
+ * Release the font caches pango and fontconfig keep for the process:
  * pango_cairo_font_map_set_default(NULL) for the calling thread, then
- * cairo_debug_reset_static_data() and FcFini(), so that leak checkers see a
- * clean exit (fontconfig keeps its configuration behind offset-encoded
- * pointers that LeakSanitizer reports as leaks). Call it once at exit, after
- * every other thread that rendered a document has ended (each thread's font
- * map is released when the thread ends); doc_pdf() still works afterwards,
- * the caches are rebuilt.
+ * FcFini(), so that leak checkers see a clean exit (fontconfig keeps its
+ * configuration behind offset-encoded pointers that LeakSanitizer reports as
+ * leaks). cairo's own caches stay: they are reachable from its globals, and
+ * cairo_debug_reset_static_data() asserts (aborting the process) when pango
+ * still holds a font, which happened at exit under load. Call it once at
+ * exit, after every other thread that rendered a document has ended (each
+ * thread's font map is released when the thread ends); doc_pdf() still
+ * works afterwards, the caches are rebuilt.
  */
 void doc_shutdown(void);
 

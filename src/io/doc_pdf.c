@@ -1262,6 +1262,5 @@ void
 doc_shutdown(void)
 {
 	pango_cairo_font_map_set_default(NULL);
-	cairo_debug_reset_static_data();
 	FcFini();
 }
