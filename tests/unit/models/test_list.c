@@ -16,46 +16,14 @@
 #include "core/vntext.h"
 #include "models/models.h"
 #include "units/units.h"
+#include "../fixtures.h"
 #include "../testdb.h"
-
-#define BOTH(suite, name) \
-	static void name(struct db *db); \
-	Test(suite, name##_sqlite, .timeout = 120) \
-	{ \
-		struct db *db = testdb_open_units(); \
-		name(db); \
-		db_close(db); \
-	} \
-	Test(suite, name##_pg, .timeout = 120) \
-	{ \
-		struct db *db = testdb_open_units_pg(); \
-		if (db == NULL) \
-			cr_skip_test("KHUYENHOC_TEST_PG is not set"); \
-		name(db); \
-		db_close(db); \
-	} \
-	static void name(struct db *db)
 
 struct scene {
 	struct db *db;
 	struct actor sys, viewer;
 	int64_t commune, dong_hai, an_bien;
 };
-
-static int64_t
-village(struct scene *s, const char *code, const char *name)
-{
-	struct unit_input in = {code, name, "village", "2025-07-01", NULL, "", ""};
-	struct unit u = UNIT_INIT;
-	struct kh_err err = KH_ERR_INIT;
-	int64_t id;
-
-	cr_assert(units_create_org(s->db, &s->sys, s->commune, &in, &u, &err) == 0,
-	    "village %s: %s", code, err.detail);
-	id = u.id;
-	unit_cleanup(&u);
-	return id;
-}
 
 /* A person with the keys the people registry gives: name_key with a
  * leading space, the Vietnamese name sort key. */
@@ -120,8 +88,8 @@ scene_init(struct scene *s, struct db *db)
 	s->commune = u.id;
 	unit_cleanup(&u);
 	/* Codes in one order, names in the other. */
-	s->dong_hai = village(s, "11383-T01", "Tổ dân phố Đông Hải");
-	s->an_bien = village(s, "11383-T02", "Tổ dân phố An Biên");
+	s->dong_hai = fx_village(s->db, &s->sys, s->commune, "11383-T01", "Tổ dân phố Đông Hải");
+	s->an_bien = fx_village(s->db, &s->sys, s->commune, "11383-T02", "Tổ dân phố An Biên");
 	s->viewer.role = ROLE_VIEWER;
 	s->viewer.unit_id = s->commune;
 	snprintf(s->viewer.login, sizeof(s->viewer.login), "xem.lechan");
