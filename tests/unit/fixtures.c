@@ -103,3 +103,20 @@ fx_person(struct db *db, int64_t unit, const char *name, int group)
 	    err.detail);
 	return id;
 }
+
+const struct model_answer FAMILY_FULL[12] = {
+	{.code = "A1.1", .value_x100 = 1000}, {.code = "A1.2", .value_x100 = 1000},
+	{.code = "A1.3", .value_x100 = 1000}, {.code = "A2.1", .value_x100 = 1000},
+	{.code = "A2.2", .value_x100 = 1000}, {.code = "A2.3", .value_x100 = 1000},
+	{.code = "A3.1", .value_x100 = 500}, {.code = "A3.2", .value_x100 = 500},
+	{.code = "A3.3", .value_x100 = 500}, {.code = "A3.4", .value_x100 = 500},
+	{.code = "A4.1", .value_x100 = 1000}, {.code = "A4.2", .value_x100 = 1000},
+};
+
+const struct model_answer CITIZEN_FULL[10] = {
+	{.code = "N1.1", .value_x100 = 1000}, {.code = "N1.2", .value_x100 = 1000},
+	{.code = "N1.3", .value_x100 = 1000}, {.code = "N1.4a", .value_x100 = 1000},
+	{.code = "N2.1", .value_x100 = 1000}, {.code = "N2.2", .value_x100 = 1000},
+	{.code = "N2.3", .value_x100 = 1000}, {.code = "N3.1", .value_x100 = 1000},
+	{.code = "N3.2", .value_x100 = 1000}, {.code = "N3.3", .value_x100 = 1000},
+};

@@ -15,6 +15,7 @@
 
 #include "auth/auth.h"
 #include "db/db.h"
+#include "models/models.h"
 #include "testdb.h"
 
 /*
@@ -67,5 +68,10 @@ int64_t fx_household(struct db *db, int64_t unit, const char *code,
 /* A person row in unit without household; group 0 leaves the subject group
  * empty. Returns the person's id. */
 int64_t fx_person(struct db *db, int64_t unit, const char *name, int group);
+
+/* Self-assessment answers with full marks: the QĐ 448 family form (100
+ * points) and the QĐ 244 citizen form of group 1. */
+extern const struct model_answer FAMILY_FULL[12];
+extern const struct model_answer CITIZEN_FULL[10];
 
 #endif

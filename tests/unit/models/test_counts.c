@@ -28,22 +28,6 @@ struct scene {
 	int decisions;
 };
 
-static const struct model_answer FAMILY_FULL[] = {
-	{.code = "A1.1", .value_x100 = 1000}, {.code = "A1.2", .value_x100 = 1000},
-	{.code = "A1.3", .value_x100 = 1000}, {.code = "A2.1", .value_x100 = 1000},
-	{.code = "A2.2", .value_x100 = 1000}, {.code = "A2.3", .value_x100 = 1000},
-	{.code = "A3.1", .value_x100 = 500}, {.code = "A3.2", .value_x100 = 500},
-	{.code = "A3.3", .value_x100 = 500}, {.code = "A3.4", .value_x100 = 500},
-	{.code = "A4.1", .value_x100 = 1000}, {.code = "A4.2", .value_x100 = 1000},
-};
-static const struct model_answer CITIZEN_FULL[] = {
-	{.code = "N1.1", .value_x100 = 1000}, {.code = "N1.2", .value_x100 = 1000},
-	{.code = "N1.3", .value_x100 = 1000}, {.code = "N1.4a", .value_x100 = 1000},
-	{.code = "N2.1", .value_x100 = 1000}, {.code = "N2.2", .value_x100 = 1000},
-	{.code = "N2.3", .value_x100 = 1000}, {.code = "N3.1", .value_x100 = 1000},
-	{.code = "N3.2", .value_x100 = 1000}, {.code = "N3.3", .value_x100 = 1000},
-};
-
 /*
  * The roll-up as it was counted before the counts table, straight from the
  * registrations: the reference the table must reproduce row for row.
@@ -78,8 +62,10 @@ scene_init(struct scene *s, struct db *db)
 	    &err) == 0);
 	s->city = fx_unit(s->db, &s->sys, "31", NULL);
 	s->commune = fx_unit(s->db, &s->sys, "11383", NULL);
-	s->v1 = fx_village(s->db, &s->sys, s->commune, "11383-T01", "Tổ dân phố số 1");
-	s->v2 = fx_village(s->db, &s->sys, s->commune, "11383-T02", "Tổ dân phố số 2");
+	s->v1 = fx_village(s->db, &s->sys, s->commune, "11383-T01",
+	    "Tổ dân phố số 1");
+	s->v2 = fx_village(s->db, &s->sys, s->commune, "11383-T02",
+	    "Tổ dân phố số 2");
 	fx_actor(&s->board, "bkh.to1", ROLE_OFFICER, s->v1);
 	fx_actor(&s->assoc, "hkh.lechan", ROLE_OFFICER, s->commune);
 	fx_actor(&s->mgr, "ubnd.lechan", ROLE_MANAGER, s->commune);
@@ -282,13 +268,16 @@ BOTH(models_counts, the_migration_counts_what_is_there)
 	int64_t f, p, w, differ = -1;
 
 	scene_init(&s, db);
-	f = reg(&s, &s.assoc, MODEL_FAMILY, 2025, fx_household(s.db, s.v1, "H0", NULL), 0);
-	reg(&s, &s.assoc, MODEL_FAMILY, 2025, fx_household(s.db, s.v2, "H1", NULL), 0);
+	f = reg(&s, &s.assoc, MODEL_FAMILY, 2025, fx_household(s.db, s.v1, "H0",
+	    NULL), 0);
+	reg(&s, &s.assoc, MODEL_FAMILY, 2025, fx_household(s.db, s.v2, "H1",
+	    NULL), 0);
 	p = fx_person(s.db, s.v1, "Lý Văn Một", 4);
 	reg(&s, &s.assoc, MODEL_CITIZEN, 2025, p, 0);
 	to_proposed(&s, f, FAMILY_FULL, N(FAMILY_FULL));
 	cr_assert_eq(decide(&s, MODEL_FAMILY, &f, 1), 0);
-	w = reg(&s, &s.assoc, MODEL_FAMILY, 2025, fx_household(s.db, s.v1, "H2", NULL), 0);
+	w = reg(&s, &s.assoc, MODEL_FAMILY, 2025, fx_household(s.db, s.v1, "H2",
+	    NULL), 0);
 	cr_assert_eq(models_withdraw(db, &s.assoc, w, NULL, &err), 0);
 
 	/* As on a database made before migration 0008: no table, then the
@@ -310,8 +299,10 @@ BOTH(models_counts, the_recount_repairs_for_an_administrator_only)
 	int64_t differ = -1, n = 0;
 
 	scene_init(&s, db);
-	reg(&s, &s.assoc, MODEL_FAMILY, 2025, fx_household(s.db, s.v1, "H0", NULL), 0);
-	reg(&s, &s.assoc, MODEL_FAMILY, 2025, fx_household(s.db, s.v2, "H1", NULL), 0);
+	reg(&s, &s.assoc, MODEL_FAMILY, 2025, fx_household(s.db, s.v1, "H0",
+	    NULL), 0);
+	reg(&s, &s.assoc, MODEL_FAMILY, 2025, fx_household(s.db, s.v2, "H1",
+	    NULL), 0);
 
 	/* Nothing to repair: nothing written, nothing audited. */
 	cr_assert(models_counts_rebuild(db, &s.sys, &differ, &err) == 0);

@@ -18,28 +18,16 @@ static int64_t
 proposed_family(struct db *db, const struct actor *sys, int64_t unit,
     const char *hh)
 {
-	static const struct model_answer full[] = {
-		{.code = "A1.1", .value_x100 = 1000}, {.code = "A1.2", .value_x100 = 1000},
-		{.code = "A1.3", .value_x100 = 1000}, {.code = "A2.1", .value_x100 = 1000},
-		{.code = "A2.2", .value_x100 = 1000}, {.code = "A2.3", .value_x100 = 1000},
-		{.code = "A3.1", .value_x100 = 500}, {.code = "A3.2", .value_x100 = 500},
-		{.code = "A3.3", .value_x100 = 500}, {.code = "A3.4", .value_x100 = 500},
-		{.code = "A4.1", .value_x100 = 1000}, {.code = "A4.2", .value_x100 = 1000},
-	};
 	struct kh_err err = KH_ERR_INIT;
 	struct model_reg_input in;
-	int64_t hid, id;
+	int64_t hid = fx_household(db, unit, hh, NULL), id;
 
-	cr_assert(db_query_int(db, "INSERT INTO households (unit_id, code,"
-	    " valid_from, created_at, updated_at) VALUES ($1, $2, '2025-01-01',"
-	    " '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z') RETURNING id",
-	    DB_ARGS(DB_INT(unit), DB_TEXT(hh)), &hid, &err) == 0, "%s", err.detail);
 	memset(&in, 0, sizeof(in));
 	in.model = MODEL_FAMILY;
 	in.year = 2025;
 	in.subject_id = hid;
 	cr_assert(models_register(db, sys, &in, &id, &err) == 0);
-	cr_assert(models_self_assess(db, sys, id, full, 12, NULL, &err) == 0);
+	cr_assert(models_self_assess(db, sys, id, FAMILY_FULL, 12, NULL, &err) == 0);
 	cr_assert(models_verify(db, sys, id, NULL, 0, NULL, &err) == 0);
 	cr_assert(models_propose(db, sys, id, NULL, &err) == 0);
 	return id;
@@ -98,16 +86,16 @@ BOTH(models_decisions, list_by_subtree_year_and_model)
 	model_decision_list_cleanup(&l);
 
 	/* The city sees both; the filters narrow. */
-	cr_assert(models_decision_list(db, &sys, fx_unit(db, &sys, "31", NULL), 2025,
-	    MODEL_FAMILY, &l, &err) == 0);
+	cr_assert(models_decision_list(db, &sys, fx_unit(db, &sys, "31", NULL),
+	    2025, MODEL_FAMILY, &l, &err) == 0);
 	cr_expect_eq(l.n, 2);
 	model_decision_list_cleanup(&l);
-	cr_assert(models_decision_list(db, &sys, fx_unit(db, &sys, "31", NULL), 2024, NULL,
-	    &l, &err) == 0);
+	cr_assert(models_decision_list(db, &sys, fx_unit(db, &sys, "31", NULL),
+	    2024, NULL, &l, &err) == 0);
 	cr_expect_eq(l.n, 0);
 	model_decision_list_cleanup(&l);
-	cr_assert(models_decision_list(db, &sys, fx_unit(db, &sys, "31", NULL), 0,
-	    MODEL_CLAN, &l, &err) == 0);
+	cr_assert(models_decision_list(db, &sys, fx_unit(db, &sys, "31", NULL),
+	    0, MODEL_CLAN, &l, &err) == 0);
 	cr_expect_eq(l.n, 0);
 	model_decision_list_cleanup(&l);
 

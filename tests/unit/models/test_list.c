@@ -88,8 +88,10 @@ scene_init(struct scene *s, struct db *db)
 	s->commune = u.id;
 	unit_cleanup(&u);
 	/* Codes in one order, names in the other. */
-	s->dong_hai = fx_village(s->db, &s->sys, s->commune, "11383-T01", "Tổ dân phố Đông Hải");
-	s->an_bien = fx_village(s->db, &s->sys, s->commune, "11383-T02", "Tổ dân phố An Biên");
+	s->dong_hai = fx_village(s->db, &s->sys, s->commune, "11383-T01",
+	    "Tổ dân phố Đông Hải");
+	s->an_bien = fx_village(s->db, &s->sys, s->commune, "11383-T02",
+	    "Tổ dân phố An Biên");
 	s->viewer.role = ROLE_VIEWER;
 	s->viewer.unit_id = s->commune;
 	snprintf(s->viewer.login, sizeof(s->viewer.login), "xem.lechan");

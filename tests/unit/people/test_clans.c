@@ -44,12 +44,13 @@ households_list(struct db *db)
 	int64_t v;
 
 	fx_user(db, "cb.lechan", "officer", "11383", &off);
-	v = fx_village(db, &off, fx_unit(db, &off, "11383", NULL), "11383-T05", NULL);
+	v = fx_village(db, &off, fx_unit(db, &off, "11383", NULL), "11383-T05",
+	    NULL);
 	add_household(db, &off, v, "10", "Trần Văn Bình", NULL);
 	add_household(db, &off, v, "2", "Nguyễn Thị Ánh", NULL);
 	add_household(db, &off, v, "H01", "Lê Văn Đức", NULL);
-	cr_assert(people_households(db, &off, fx_unit(db, &off, "11383", NULL), NULL, 0,
-	    0, &l, &err) == 0);
+	cr_assert(people_households(db, &off, fx_unit(db, &off, "11383", NULL),
+	    NULL, 0, 0, &l, &err) == 0);
 	cr_assert_eq(l.n, 3);
 	cr_assert_eq(l.total, 3);
 	cr_assert_str_eq(l.items[0].code, "2");
@@ -81,19 +82,21 @@ clan_members(struct db *db)
 	cr_assert(auth_system_actor(db, &sys, &err) == 0);
 	fx_user(db, "cb.lechan", "officer", "11383", &off);
 	fx_user(db, "cb.hongbang", "officer", "11311", &other);
-	v = fx_village(db, &off, fx_unit(db, &off, "11383", NULL), "11383-T05", NULL);
-	w = fx_village(db, &sys, fx_unit(db, &sys, "11311", NULL), "11311-T01", NULL);
+	v = fx_village(db, &off, fx_unit(db, &off, "11383", NULL), "11383-T05",
+	    NULL);
+	w = fx_village(db, &sys, fx_unit(db, &sys, "11311", NULL), "11311-T01",
+	    NULL);
 	h1 = add_household(db, &off, v, "1", "Nguyễn Văn Hùng", &head);
 	h2 = add_household(db, &off, v, "2", "Nguyễn Thị Lan", NULL);
 	hx = add_household(db, &sys, w, "1", "Nguyễn Văn Xa", NULL);
 
-	cr_assert_eq(people_clan_create(db, &off, fx_unit(db, &off, "11383", NULL), "  ",
-	    "", 0, &id, &err), KH_E_INVALID);
+	cr_assert_eq(people_clan_create(db, &off, fx_unit(db, &off, "11383",
+	    NULL), "  ", "", 0, &id, &err), KH_E_INVALID);
 	cr_assert_str_eq(err.field, "name");
 	cr_assert(people_clan_create(db, &off, fx_unit(db, &off, "11383", NULL),
 	    "Họ Nguyễn", "Chi 2", head, &clan, &err) == 0, "%s", err.detail);
-	cr_assert_eq(people_clan_create(db, &off, fx_unit(db, &off, "11383", NULL),
-	    "Họ Nguyễn", "Chi 2", 0, &id, &err), KH_E_CONFLICT);
+	cr_assert_eq(people_clan_create(db, &off, fx_unit(db, &off, "11383",
+	    NULL), "Họ Nguyễn", "Chi 2", 0, &id, &err), KH_E_CONFLICT);
 	cr_assert(people_clan_create(db, &off, v, "Họ Đào", "", 0, &clan2,
 	    &err) == 0);
 	/* Another commune's officer may not create one here, nor read it. */
@@ -125,12 +128,14 @@ clan_members(struct db *db)
 		household_list_cleanup(&l);
 	}
 	/* Vietnamese order: "Họ Đào" comes before "Họ Nguyễn". */
-	cr_assert(people_clans(db, &off, fx_unit(db, &off, "11383", NULL), &cl, &err) == 0);
+	cr_assert(people_clans(db, &off, fx_unit(db, &off, "11383", NULL), &cl,
+	    &err) == 0);
 	cr_assert_eq(cl.n, 2);
 	cr_assert_str_eq(cl.items[0].name, "Họ Đào");
 	cr_assert_str_eq(cl.items[1].name, "Họ Nguyễn");
 	clan_list_cleanup(&cl);
-	cr_assert(people_clans(db, &sys, fx_unit(db, &sys, "11311", NULL), &cl, &err) == 0);
+	cr_assert(people_clans(db, &sys, fx_unit(db, &sys, "11311", NULL), &cl,
+	    &err) == 0);
 	cr_assert_eq(cl.n, 0);
 	clan_list_cleanup(&cl);
 	db_close(db);

@@ -42,7 +42,8 @@ Test(people, lists_sort_the_vietnamese_way_and_search_without_diacritics)
 	int64_t v;
 
 	fx_user(db, "cb.lechan", "officer", "11383", &off);
-	v = fx_village(db, &off, fx_unit(db, &off, "11383", NULL), "11383-T05", "Tổ dân phố số 5");
+	v = fx_village(db, &off, fx_unit(db, &off, "11383", NULL), "11383-T05",
+	    "Tổ dân phố số 5");
 	add_person(db, &off, v, "Trần Văn Bình", NULL, 0);
 	add_person(db, &off, v, "Nguyễn Thị Ánh", NULL, 0);
 	add_person(db, &off, v, "Lê Văn An", NULL, 0);
@@ -87,7 +88,8 @@ Test(people, id_numbers_are_unique_checked_and_masked_for_viewers)
 	add_person(db, &off, u, "Đỗ Thị Hoa", "12345", KH_E_INVALID);
 	add_person(db, &off, u, "", NULL, KH_E_INVALID);
 	add_person(db, &viewer, u, "Không Được", NULL, KH_E_FORBIDDEN);
-	add_person(db, &off, fx_unit(db, &off, "11383", NULL), "Hồ Thị Mai", "123456789", 0);
+	add_person(db, &off, fx_unit(db, &off, "11383", NULL), "Hồ Thị Mai",
+	    "123456789", 0);
 	people_id_display(&off, "031080001234", shown, sizeof(shown));
 	cr_assert_str_eq(shown, "031080001234");
 	people_id_display(&viewer, "031080001234", shown, sizeof(shown));
@@ -107,9 +109,10 @@ Test(people, another_commune_is_out_of_scope)
 
 	cr_assert(auth_system_actor(db, &sys, &err) == 0);
 	fx_user(db, "cb.lechan", "officer", "11383", &off);
-	add_person(db, &sys, fx_unit(db, &sys, "11311", NULL), "Người Hồng Bàng", NULL, 0);
-	add_person(db, &off, fx_unit(db, &sys, "11311", NULL), "Không Được", NULL,
-	    KH_E_FORBIDDEN);
+	add_person(db, &sys, fx_unit(db, &sys, "11311", NULL),
+	    "Người Hồng Bàng", NULL, 0);
+	add_person(db, &off, fx_unit(db, &sys, "11311", NULL), "Không Được",
+	    NULL, KH_E_FORBIDDEN);
 	memset(&q, 0, sizeof(q));
 	q.unit_id = fx_unit(db, &sys, "11311", NULL);
 	cr_assert_eq(people_list(db, &off, &q, &l, &err), KH_E_FORBIDDEN);
@@ -155,7 +158,8 @@ Test(people, messy_import_reports_rows_and_retries_do_not_duplicate)
 	size_t i;
 
 	fx_user(db, "cb.lechan", "officer", "11383", &off);
-	fx_village(db, &off, fx_unit(db, &off, "11383", NULL), "11383-T05", "Tổ dân phố số 5");
+	fx_village(db, &off, fx_unit(db, &off, "11383", NULL), "11383-T05",
+	    "Tổ dân phố số 5");
 	commune = fx_unit(db, &off, "11383", NULL);
 	/* All or nothing: four bad rows keep the whole file out. */
 	cr_assert(people_import_file(db, &off, commune, path, PEOPLE_IMPORT_ALL,
@@ -247,8 +251,8 @@ Test(people, cp1258_csv_with_commas_arrives_in_nfc)
 	iconv_close(cd);
 	path = temp_file(".csv", out, sizeof(out) - outleft);
 	fx_user(db, "cb.lechan", "officer", "11383", &off);
-	cr_assert(people_import_file(db, &off, fx_unit(db, &off, "11383", NULL), path,
-	    PEOPLE_IMPORT_ALL, false, &r, &err) == 0, "%s", err.detail);
+	cr_assert(people_import_file(db, &off, fx_unit(db, &off, "11383", NULL),
+	    path, PEOPLE_IMPORT_ALL, false, &r, &err) == 0, "%s", err.detail);
 	cr_assert_eq(r.imported, 1);
 	people_import_result_cleanup(&r);
 	memset(&q, 0, sizeof(q));
@@ -273,8 +277,8 @@ Test(people, a_file_without_a_name_column_is_refused_whole)
 	char *path = temp_file(".csv", csv, sizeof(csv) - 1);
 
 	fx_user(db, "cb.lechan", "officer", "11383", &off);
-	cr_assert_eq(people_import_file(db, &off, fx_unit(db, &off, "11383", NULL), path,
-	    PEOPLE_IMPORT_ALL, false, &r, &err), KH_E_INVALID);
+	cr_assert_eq(people_import_file(db, &off, fx_unit(db, &off, "11383",
+	    NULL), path, PEOPLE_IMPORT_ALL, false, &r, &err), KH_E_INVALID);
 	cr_assert_str_eq(err.field, "full_name");
 	unlink(path);
 	free(path);

@@ -426,7 +426,8 @@ BOTH(reports_flow, district_approves_before_july_2025)
 	commune = OLD(&w, "11395");
 	fx_actor(&off, "hkh.hangkenh", ROLE_OFFICER, commune);
 	fx_actor(&dist_mgr, "hkh.q.lechan", ROLE_MANAGER, OLD(&w, "305"));
-	fx_actor(&other_dist_mgr, "hkh.q.ngoquyen", ROLE_MANAGER, OLD(&w, "304"));
+	fx_actor(&other_dist_mgr, "hkh.q.ngoquyen", ROLE_MANAGER, OLD(&w,
+	    "304"));
 	fx_actor(&city_mgr, "hkh.haiphong", ROLE_MANAGER, NEW(&w, "31"));
 	cr_assert(reports_assign(db, &w.sys, "study-month", "commune", "2023-KH",
 	    "2023-10-10", &err) == 0);
