@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { test } from 'node:test';
 
-import { AN_BIEN, PW, ownCommune } from '../integration/fixture.mjs';
+import { AN_BIEN, ownCommune } from '../integration/fixture.mjs';
 import { desktopPage, launch, logIn, runCli, screenshot, startServer } from './lib.mjs';
 
 test('issuing a recognition decision on a desktop', async (t) => {
