@@ -3,6 +3,7 @@
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "auth/users.h"
@@ -102,6 +103,19 @@ fx_person(struct db *db, int64_t unit, const char *name, int group)
 	    group > 0 ? DB_INT(group) : DB_NULL), &id, &err) == 0, "%s",
 	    err.detail);
 	return id;
+}
+
+int
+fx_models_begin(struct db *db, const char *today, struct actor *sys)
+{
+	struct criteria_load_stats st;
+	struct kh_err err = KH_ERR_INIT;
+
+	setenv("KHUYENHOC_TODAY", today, 1);
+	cr_assert(auth_system_actor(db, sys, &err) == 0);
+	cr_assert(models_criteria_load(db, sys, "data/criteria", &st, &err) == 0,
+	    "load: %s %s %s", err.msg ? err.msg : "", err.arg, err.detail);
+	return st.loaded;
 }
 
 const struct model_answer FAMILY_FULL[12] = {

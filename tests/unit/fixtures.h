@@ -69,6 +69,14 @@ int64_t fx_household(struct db *db, int64_t unit, const char *code,
  * empty. Returns the person's id. */
 int64_t fx_person(struct db *db, int64_t unit, const char *name, int group);
 
+/*
+ * The start of a learning-models test: today is `today` (KHUYENHOC_TODAY,
+ * YYYY-MM-DD, so that deadlines and years do not move with the calendar),
+ * *sys is the system actor, and the criteria sets of data/criteria are
+ * loaded. Returns how many sets the load took in.
+ */
+int fx_models_begin(struct db *db, const char *today, struct actor *sys);
+
 /* Self-assessment answers with full marks: the QĐ 448 family form (100
  * points) and the QĐ 244 citizen form of group 1. */
 extern const struct model_answer FAMILY_FULL[12];

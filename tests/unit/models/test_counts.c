@@ -51,15 +51,9 @@ static const char sql_reference[] =
 static void
 scene_init(struct scene *s, struct db *db)
 {
-	struct criteria_load_stats st;
-	struct kh_err err = KH_ERR_INIT;
-
-	setenv("KHUYENHOC_TODAY", "2025-11-15", 1);
 	memset(s, 0, sizeof(*s));
 	s->db = db;
-	cr_assert(auth_system_actor(db, &s->sys, &err) == 0);
-	cr_assert(models_criteria_load(db, &s->sys, "data/criteria", &st,
-	    &err) == 0);
+	fx_models_begin(db, "2025-11-15", &s->sys);
 	s->city = fx_unit(s->db, &s->sys, "31", NULL);
 	s->commune = fx_unit(s->db, &s->sys, "11383", NULL);
 	s->v1 = fx_village(s->db, &s->sys, s->commune, "11383-T01",

@@ -74,19 +74,10 @@ reg(struct scene *s, const char *model, int64_t subject)
 static void
 scene_init(struct scene *s, struct db *db)
 {
-	struct criteria_load_stats st;
-	struct kh_err err = KH_ERR_INIT;
-	struct unit u = UNIT_INIT;
-
-	setenv("KHUYENHOC_TODAY", "2025-11-15", 1);
 	memset(s, 0, sizeof(*s));
 	s->db = db;
-	cr_assert(auth_system_actor(db, &s->sys, &err) == 0);
-	cr_assert(models_criteria_load(db, &s->sys, "data/criteria", &st,
-	    &err) == 0);
-	cr_assert(units_find(db, &s->sys, "11383", NULL, &u, &err) == 0);
-	s->commune = u.id;
-	unit_cleanup(&u);
+	fx_models_begin(db, "2025-11-15", &s->sys);
+	s->commune = fx_unit(db, &s->sys, "11383", NULL);
 	/* Codes in one order, names in the other. */
 	s->dong_hai = fx_village(s->db, &s->sys, s->commune, "11383-T01",
 	    "Tổ dân phố Đông Hải");

@@ -35,15 +35,9 @@ struct world {
 static void
 world_init(struct world *w, struct db *db)
 {
-	struct criteria_load_stats st;
-	struct kh_err err = KH_ERR_INIT;
-
-	setenv("KHUYENHOC_TODAY", TODAY, 1);
 	memset(w, 0, sizeof(*w));
 	w->db = db;
-	cr_assert(auth_system_actor(db, &w->sys, &err) == 0);
-	cr_assert(models_criteria_load(db, &w->sys, "data/criteria", &st, &err) == 0,
-	    "load: %s %s", err.msg ? err.msg : "", err.detail);
+	fx_models_begin(db, TODAY, &w->sys);
 	w->commune = fx_unit(w->db, &w->sys, "11383", NULL);
 	w->other = fx_unit(w->db, &w->sys, "11311", NULL);
 	w->v1 = fx_village(w->db, &w->sys, w->commune, "11383-T01",
