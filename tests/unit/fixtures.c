@@ -42,6 +42,18 @@ fx_village(struct db *db, const struct actor *a, int64_t parent,
 }
 
 void
+fx_two_groups(struct db *db, const struct actor *a, int64_t commune,
+    const char *code, int64_t *v1, int64_t *v2)
+{
+	char c1[64], c2[64];
+
+	snprintf(c1, sizeof(c1), "%s-T01", code);
+	snprintf(c2, sizeof(c2), "%s-T02", code);
+	*v1 = fx_village(db, a, commune, c1, "Tổ dân phố số 1");
+	*v2 = fx_village(db, a, commune, c2, "Tổ dân phố số 2");
+}
+
+void
 fx_actor(struct actor *a, const char *login, enum role role, int64_t unit)
 {
 	memset(a, 0, sizeof(*a));

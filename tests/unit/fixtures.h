@@ -51,6 +51,11 @@ int64_t fx_unit(struct db *db, const struct actor *a, const char *code,
 int64_t fx_village(struct db *db, const struct actor *a, int64_t parent,
     const char *code, const char *name);
 
+/* Residential groups 1 and 2 ("Tổ dân phố số 1", "số 2") of the commune
+ * with this id and code: codes CODE-T01 and CODE-T02. */
+void fx_two_groups(struct db *db, const struct actor *a, int64_t commune,
+    const char *code, int64_t *v1, int64_t *v2);
+
 /* An actor in memory only (no user row): login, role and unit, English. */
 void fx_actor(struct actor *a, const char *login, enum role role,
     int64_t unit);

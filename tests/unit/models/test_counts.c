@@ -56,10 +56,7 @@ scene_init(struct scene *s, struct db *db)
 	fx_models_begin(db, "2025-11-15", &s->sys);
 	s->city = fx_unit(s->db, &s->sys, "31", NULL);
 	s->commune = fx_unit(s->db, &s->sys, "11383", NULL);
-	s->v1 = fx_village(s->db, &s->sys, s->commune, "11383-T01",
-	    "Tổ dân phố số 1");
-	s->v2 = fx_village(s->db, &s->sys, s->commune, "11383-T02",
-	    "Tổ dân phố số 2");
+	fx_two_groups(db, &s->sys, s->commune, "11383", &s->v1, &s->v2);
 	fx_actor(&s->board, "bkh.to1", ROLE_OFFICER, s->v1);
 	fx_actor(&s->assoc, "hkh.lechan", ROLE_OFFICER, s->commune);
 	fx_actor(&s->mgr, "ubnd.lechan", ROLE_MANAGER, s->commune);

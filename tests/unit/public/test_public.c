@@ -40,10 +40,7 @@ world_init(struct world *w, struct db *db)
 	fx_models_begin(db, TODAY, &w->sys);
 	w->commune = fx_unit(w->db, &w->sys, "11383", NULL);
 	w->other = fx_unit(w->db, &w->sys, "11311", NULL);
-	w->v1 = fx_village(w->db, &w->sys, w->commune, "11383-T01",
-	    "Tổ dân phố số 1");
-	w->v2 = fx_village(w->db, &w->sys, w->commune, "11383-T02",
-	    "Tổ dân phố số 2");
+	fx_two_groups(db, &w->sys, w->commune, "11383", &w->v1, &w->v2);
 	fx_actor(&w->off_v1, "bkh.to1", ROLE_OFFICER, w->v1);
 	fx_actor(&w->off_c, "hkh.lechan", ROLE_OFFICER, w->commune);
 	fx_actor(&w->viewer_c, "xem.lechan", ROLE_VIEWER, w->commune);
