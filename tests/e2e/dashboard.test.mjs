@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { desktopPage, launch, screenshot, startServer } from './lib.mjs';
+import { desktopPage, launch, logIn, screenshot, startServer } from './lib.mjs';
 
 // The units of the first indicator's table and the bars of its chart.
 async function shape(page) {
@@ -27,10 +27,7 @@ test('reading the indicators dashboard on a desktop', async (t) => {
   const browser = await launch(t);
   const page = await desktopPage(browser);
 
-  await page.goto(`${srv.url}/login`);
-  await page.fill('#login', 'hkh.haiphong');
-  await page.fill('#password', 'khuyenhoc-demo');
-  await Promise.all([page.waitForURL(`${srv.url}/`), page.click('form[action="/login"] button')]);
+  await logIn(page, srv.url, 'hkh.haiphong');
   await Promise.all([page.waitForURL(/\/units\/31\/dashboard$/),
     page.click('header nav a[href="/units/31/dashboard"]')]);
   assert.match(await page.textContent('h1'), /Chỉ tiêu/);

@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { test } from 'node:test';
 
-import { AN_BIEN, PW, ownCommune } from '../integration/fixture.mjs';
-import { desktopPage, launch, runCli, screenshot, startServer } from './lib.mjs';
+import { AN_BIEN, ownCommune } from '../integration/fixture.mjs';
+import { desktopPage, launch, logIn, runCli, screenshot, startServer } from './lib.mjs';
 
 test('issuing a recognition decision on a desktop', async (t) => {
   const srv = await startServer({ t });
@@ -26,10 +26,7 @@ test('issuing a recognition decision on a desktop', async (t) => {
   const browser = await launch(t);
   const page = await desktopPage(browser);
 
-  await page.goto(`${srv.url}/login`);
-  await page.fill('#login', own.manager);
-  await page.fill('#password', PW);
-  await Promise.all([page.waitForURL(`${srv.url}/`), page.click('form[action="/login"] button')]);
+  await logIn(page, srv.url, own.manager);
   await Promise.all([page.waitForURL(/\/units\/11407\/decisions$/),
     page.click('header nav a[href="/units/11407/decisions"]')]);
   assert.match(await page.textContent('h1'), /Quyết định công nhận/);

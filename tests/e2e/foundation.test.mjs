@@ -5,16 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { desktopPage, launch, phonePage, screenshot, startServer } from './lib.mjs';
-
-const PW = 'khuyenhoc-demo';
-
-async function logIn(page, url, login) {
-  await page.goto(`${url}/login`);
-  await page.fill('#login', login);
-  await page.fill('#password', PW);
-  await Promise.all([page.waitForURL(`${url}/`), page.click('form[action="/login"] button[type=submit]')]);
-}
+import { desktopPage, launch, logIn, phonePage, screenshot, startServer } from './lib.mjs';
 
 /** No element may stick out of the viewport sideways (tables scroll inside their own box). */
 async function assertNoSidewaysScroll(page) {

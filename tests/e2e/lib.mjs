@@ -76,6 +76,17 @@ export function desktopPage(browser, url, options = {}) {
   return openPage(browser, DESKTOP, url, options);
 }
 
+/**
+ * Log in through the login page as `login` (password of the demo data by
+ * default) and wait for the home page it leads to.
+ */
+export async function logIn(page, url, login, password = 'khuyenhoc-demo') {
+  await page.goto(`${url}/login`);
+  await page.fill('#login', login);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForURL(`${url}/`), page.click('form[action="/login"] button[type=submit]')]);
+}
+
 /** Save a full-page screenshot as build/screenshots/NAME.png; returns its path. */
 export async function screenshot(page, name) {
   const dir = path.join(ROOT, 'build', 'screenshots');

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { launch, phonePage, screenshot, startServer } from './lib.mjs';
+import { launch, logIn, phonePage, screenshot, startServer } from './lib.mjs';
 
 const LIST = [
   'STT,Họ và tên,Ngày sinh,Giới tính,Số CCCD/CMND,Quan hệ với chủ hộ,Mã hộ,Thôn/Tổ dân phố',
@@ -19,10 +19,7 @@ test('importing a list on a phone', async (t) => {
   const browser = await launch(t);
   const page = await phonePage(browser);
 
-  await page.goto(`${srv.url}/login`);
-  await page.fill('#login', 'canbo.lechan');
-  await page.fill('#password', 'khuyenhoc-demo');
-  await Promise.all([page.waitForURL(`${srv.url}/`), page.click('form[action="/login"] button')]);
+  await logIn(page, srv.url, 'canbo.lechan');
   await page.goto(`${srv.url}/units/11383`);
   await Promise.all([page.waitForURL(/\/import$/), page.click('nav.tabs a[href$="/import"]')]);
   await page.setInputFiles('#i-file', {

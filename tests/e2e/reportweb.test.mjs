@@ -6,17 +6,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { launch, phonePage, screenshot, startServer } from './lib.mjs';
+import { launch, logIn, phonePage, screenshot, startServer } from './lib.mjs';
 
 test('entering a report on a phone', async (t) => {
   const srv = await startServer({ t });
   const browser = await launch(t);
   const page = await phonePage(browser);
 
-  await page.goto(`${srv.url}/login`);
-  await page.fill('#login', 'canbo.lechan');
-  await page.fill('#password', 'khuyenhoc-demo');
-  await Promise.all([page.waitForURL(`${srv.url}/`), page.click('form[action="/login"] button')]);
+  await logIn(page, srv.url, 'canbo.lechan');
   await page.goto(`${srv.url}/units/11383/reports/clc/2026`);
   assert.match(await page.textContent('[data-field="clcs"] .source'), /^Tự động: /);
   await page.fill('#v-staff', '5');

@@ -26,11 +26,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import zlib from 'node:zlib';
 
-import { backends, client, runCli, startServer } from './lib.mjs';
+import { PW, loggedIn } from './fixture.mjs';
+import { backends, client, runCli, startServer, zipEntry } from './lib.mjs';
 
-const PW = 'khuyenhoc-demo';
 const PERIOD = '2024';
 
 const INDICATOR = {
@@ -54,39 +53,6 @@ const REPORTS = [
   ['11395', 2000, 400],
   ['11311', 500, 100],
 ];
-
-// One entry of a .zip file (enough of the format to read an .xlsx).
-function zipEntry(buf, name) {
-  let eocd = buf.length - 22;
-  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
-  assert.ok(eocd >= 0, 'not a zip file');
-  const count = buf.readUInt16LE(eocd + 10);
-  let p = buf.readUInt32LE(eocd + 16);
-  for (let i = 0; i < count; i++) {
-    const method = buf.readUInt16LE(p + 10);
-    const size = buf.readUInt32LE(p + 20);
-    const nameLen = buf.readUInt16LE(p + 28);
-    const extraLen = buf.readUInt16LE(p + 30);
-    const commentLen = buf.readUInt16LE(p + 32);
-    const local = buf.readUInt32LE(p + 42);
-    const entry = buf.subarray(p + 46, p + 46 + nameLen).toString();
-    if (entry === name) {
-      const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-      const data = buf.subarray(start, start + size);
-      return (method === 8 ? zlib.inflateRawSync(data) : data).toString('utf8');
-    }
-    p += 46 + nameLen + extraLen + commentLen;
-  }
-  return null;
-}
-
-async function loggedIn(url, login) {
-  const c = client(url);
-  const res = await c.login(login, PW);
-  assert.equal(res.status, 303, `login ${login}`);
-  await c.get('/');
-  return c;
-}
 
 // The rows of one indicator's table by unit: {code: {value, met, mark}}.
 function unitRows(html, code) {
@@ -124,9 +90,9 @@ for (const backend of backends()) {
       await cli(['report', 'submit', ...base]);
       await cli(['report', 'approve', ...base]);
     }
-    const admin = await loggedIn(srv.url, 'hkh.haiphong');
-    const mgr = await loggedIn(srv.url, 'quanly.lechan');
-    const other = await loggedIn(srv.url, 'canbo.hongbang');
+    const admin = await loggedIn(srv.url, 'hkh.haiphong', { home: true });
+    const mgr = await loggedIn(srv.url, 'quanly.lechan', { home: true });
+    const other = await loggedIn(srv.url, 'canbo.hongbang', { home: true });
 
     await t.test('the shares page: admin only, the default rule, a share set and audited', async () => {
       let res = await mgr.get('/units/31/shares');

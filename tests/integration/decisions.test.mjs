@@ -16,17 +16,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { AN_BIEN, NGO_QUYEN, ownCommune } from './fixture.mjs';
+import { AN_BIEN, NGO_QUYEN, loggedIn, ownCommune } from './fixture.mjs';
 import { backends, client, runCli, startServer } from './lib.mjs';
-
-const PW = 'khuyenhoc-demo';
-
-async function loggedIn(url, login) {
-  const c = client(url);
-  const res = await c.login(login, PW);
-  assert.equal(res.status, 303, `login ${login}`);
-  return c;
-}
 
 async function cli(args, db) {
   const r = await runCli(args, { db });

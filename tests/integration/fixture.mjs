@@ -37,6 +37,21 @@ const GIVEN = ['Bách', 'Cường', 'Dũng', 'Đạt', 'Giang', 'Hiển', 'Khả
   'Mẫn', 'Nghĩa', 'Phát', 'Quế', 'Sang', 'Tài', 'Uy', 'Vĩnh', 'Xuân', 'Yên'];
 const SPOUSE = ['Hoa', 'Lan', 'Huệ', 'Mai', 'Cúc', 'Đào'];
 
+/**
+ * A client logged in as `login` on the server at `url` (the login must
+ * answer 303). With `home`, it also opens the home page, which must answer
+ * 200: the session's form (CSRF) token comes with the first page after
+ * logging in, so a client that posts forms needs it.
+ */
+export async function loggedIn(url, login, { home = false, password = PW } = {}) {
+  const c = client(url);
+  const res = await c.login(login, password);
+  assert.equal(res.status, 303, `login ${login}: ${res.status} ${res.text.slice(0, 300)}`);
+  if (home)
+    assert.equal((await c.get('/')).status, 200);
+  return c;
+}
+
 export const hh = (n) => `H${String(n).padStart(3, '0')}`;
 
 async function cli(args, db, input) {

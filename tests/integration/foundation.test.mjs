@@ -5,18 +5,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { PW, loggedIn } from './fixture.mjs';
 import { backends, client, runCli, startServer } from './lib.mjs';
-
-const PW = 'khuyenhoc-demo';
-
-async function loggedIn(url, login, password = PW) {
-  const c = client(url);
-  const res = await c.login(login, password);
-  assert.equal(res.status, 303, `login ${login}: ${res.status} ${res.text.slice(0, 300)}`);
-  // The session's CSRF token comes with the first page after logging in.
-  assert.equal((await c.get('/')).status, 200);
-  return c;
-}
 
 for (const backend of backends()) {
   test(`foundation on ${backend.name}`, async (t) => {
@@ -64,7 +54,7 @@ for (const backend of backends()) {
     });
 
     await t.test('the city administrator browses both structures and searches without diacritics', async () => {
-      const c = await loggedIn(srv.url, 'hkh.haiphong');
+      const c = await loggedIn(srv.url, 'hkh.haiphong', { home: true });
       let res = await c.get('/');
       assert.equal(res.status, 200);
       assert.match(res.text, /Nguyễn Thị Hoa/);
@@ -93,7 +83,7 @@ for (const backend of backends()) {
     });
 
     await t.test('a code names a unit at a date', async () => {
-      const c = await loggedIn(srv.url, 'hkh.haiphong');
+      const c = await loggedIn(srv.url, 'hkh.haiphong', { home: true });
       let res = await c.json('GET', '/api/v1/units/10507');
       assert.equal(res.status, 200);
       assert.equal(res.json.name, 'Phường Thành Đông');
@@ -109,7 +99,7 @@ for (const backend of backends()) {
     });
 
     await t.test('an officer sees only their commune, by page, by API and by guessing', async () => {
-      const c = await loggedIn(srv.url, 'canbo.lechan');
+      const c = await loggedIn(srv.url, 'canbo.lechan', { home: true });
       const allowed = ['/units/11383', '/units/11383-TDP05', '/units/11395?on=2025-06-30',
         '/api/v1/units/11383', '/api/v1/units/11383-THHK'];
       for (const p of allowed) {
@@ -140,7 +130,7 @@ for (const backend of backends()) {
       assert.equal(res.status, 403);
       res = await c.json('POST', '/api/v1/units/11311/organisations', { name: 'Chi hội lạ', kind: 'chapter' });
       assert.equal(res.status, 403);
-      const admin = await loggedIn(srv.url, 'hkh.haiphong');
+      const admin = await loggedIn(srv.url, 'hkh.haiphong', { home: true });
       res = await admin.get('/units/11311');
       assert.doesNotMatch(res.text, /Chi hội lạ/);
       // Accounts and audit are for managers.
@@ -151,7 +141,7 @@ for (const backend of backends()) {
     });
 
     await t.test('an officer adds an organisation; the manager reads it in the audit log', async () => {
-      const c = await loggedIn(srv.url, 'canbo.lechan');
+      const c = await loggedIn(srv.url, 'canbo.lechan', { home: true });
       await c.get('/units/11383-TDP05');
       let res = await c.post('/units/11383-TDP05/organisations', {
         name: 'Câu lạc bộ đọc sách Tổ dân phố số 5', kind: 'chapter', valid_from: '01/09/2025',
@@ -163,7 +153,7 @@ for (const backend of backends()) {
       assert.match(page.text, /01\/09\/2025/);
       const code = res.location.replace(/^\/units\//, '').replace(/\?.*$/, '');
       assert.match(code, /^11383-TDP05-\d\d$/);
-      const mgr = await loggedIn(srv.url, 'quanly.lechan');
+      const mgr = await loggedIn(srv.url, 'quanly.lechan', { home: true });
       res = await mgr.get('/audit?user=canbo.lechan');
       assert.equal(res.status, 200);
       assert.match(res.text, /Câu lạc bộ đọc sách/);
@@ -173,12 +163,12 @@ for (const backend of backends()) {
       assert.equal(res.json.items[0].action, 'create');
       assert.equal(res.json.items[0].after.name, 'Câu lạc bộ đọc sách Tổ dân phố số 5');
       // Another commune's manager-level audit is not visible.
-      const other = await loggedIn(srv.url, 'canbo.hongbang');
+      const other = await loggedIn(srv.url, 'canbo.hongbang', { home: true });
       assert.equal((await other.get(`/units/${code}`)).status, 403);
     });
 
     await t.test('an officer changes an organisation and the change is audited with before and after', async () => {
-      const c = await loggedIn(srv.url, 'canbo.lechan');
+      const c = await loggedIn(srv.url, 'canbo.lechan', { home: true });
       await c.get('/units/11383-THHK');
       let res = await c.post('/units/11383-THHK', {
         name: 'Trường Tiểu học Hàng Kênh (cơ sở 1)', address: '12 Hàng Kênh', valid_from: '01/07/2025', valid_to: '',
@@ -193,7 +183,7 @@ for (const backend of backends()) {
       await c.get('/units/11383');
       res = await c.post('/units/11383', { name: 'Phường Mới' });
       assert.equal(res.status, 403);
-      const mgr = await loggedIn(srv.url, 'quanly.lechan');
+      const mgr = await loggedIn(srv.url, 'quanly.lechan', { home: true });
       res = await mgr.json('GET', '/api/v1/audit?unit=11383-THHK');
       const upd = res.json.items.find((e) => e.action === 'update');
       assert.ok(upd, JSON.stringify(res.json));
@@ -202,7 +192,7 @@ for (const backend of backends()) {
     });
 
     await t.test('bad organisation input is refused with the reason and keeps what was typed', async () => {
-      const c = await loggedIn(srv.url, 'canbo.lechan');
+      const c = await loggedIn(srv.url, 'canbo.lechan', { home: true });
       await c.get('/units/11383');
       let res = await c.post('/units/11383/organisations', { name: '', kind: 'school' });
       assert.equal(res.status, 400);
@@ -220,7 +210,7 @@ for (const backend of backends()) {
     });
 
     await t.test('state changes need the CSRF token of the session', async () => {
-      const c = await loggedIn(srv.url, 'canbo.lechan');
+      const c = await loggedIn(srv.url, 'canbo.lechan', { home: true });
       await c.get('/units/11383');
       let res = await c.post('/units/11383/organisations', { name: 'Không có mã chống giả mạo', kind: 'school' }, { csrf: false });
       assert.equal(res.status, 403);
@@ -235,7 +225,7 @@ for (const backend of backends()) {
     });
 
     await t.test('malformed UTF-8, oversized bodies, unknown codes and bad JSON get clear errors', async () => {
-      const c = await loggedIn(srv.url, 'canbo.lechan');
+      const c = await loggedIn(srv.url, 'canbo.lechan', { home: true });
       let res = await c.get('/units?q=%C3%28');
       assert.equal(res.status, 400);
       assert.match(res.text, /UTF-8/);
@@ -260,7 +250,7 @@ for (const backend of backends()) {
     });
 
     await t.test('input typed in NFD is stored in NFC', async () => {
-      const c = await loggedIn(srv.url, 'canbo.lechan');
+      const c = await loggedIn(srv.url, 'canbo.lechan', { home: true });
       const nfd = 'Trường Tiểu học Lê Lợi'.normalize('NFD');
       const res = await c.json('POST', '/api/v1/units/11383/organisations', { name: nfd, kind: 'school' });
       assert.equal(res.status, 201, JSON.stringify(res.json));
@@ -270,7 +260,7 @@ for (const backend of backends()) {
     });
 
     await t.test('a manager creates accounts within their role and scope only', async () => {
-      const mgr = await loggedIn(srv.url, 'quanly.lechan');
+      const mgr = await loggedIn(srv.url, 'quanly.lechan', { home: true });
       await mgr.get('/users');
       let res = await mgr.post('/users', {
         login: 'canbo2.lechan', full_name: 'Đỗ Thị Mai', role: 'officer', unit: '11383-TDP05', password: 'mat-khau-moi',
@@ -287,17 +277,17 @@ for (const backend of backends()) {
       assert.equal(res.status, 400);
       assert.match(res.text, /ít nhất 8 ký tự/);
       // The new account logs in and sees only its village's subtree.
-      const off = await loggedIn(srv.url, 'canbo2.lechan', 'mat-khau-moi');
+      const off = await loggedIn(srv.url, 'canbo2.lechan', { home: true, password: 'mat-khau-moi' });
       assert.equal((await off.get('/units/11383-TDP05')).status, 200);
       assert.equal((await off.get('/units/11383')).status, 403);
       // The city administrator sees both; the other commune's officer neither.
-      const admin = await loggedIn(srv.url, 'hkh.haiphong');
+      const admin = await loggedIn(srv.url, 'hkh.haiphong', { home: true });
       res = await admin.json('GET', '/api/v1/users');
       assert.ok(res.json.items.some((u) => u.login === 'canbo2.lechan'));
     });
 
     await t.test('a viewer reads but cannot write', async () => {
-      const v = await loggedIn(srv.url, 'xem.haiphong');
+      const v = await loggedIn(srv.url, 'xem.haiphong', { home: true });
       assert.equal((await v.get('/units/11383')).status, 200);
       const res = await v.post('/units/11383/organisations', { name: 'Không được', kind: 'school' });
       assert.equal(res.status, 403);
@@ -334,7 +324,7 @@ for (const backend of backends()) {
     });
 
     await t.test('logging out ends the session', async () => {
-      const c = await loggedIn(srv.url, 'xem.haiphong');
+      const c = await loggedIn(srv.url, 'xem.haiphong', { home: true });
       const cookie = c.cookies.get('kh_session');
       await c.get('/');
       let res = await c.post('/logout', {});

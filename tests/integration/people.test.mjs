@@ -8,17 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { backends, client, runCli, startServer } from './lib.mjs';
-
-const PW = 'khuyenhoc-demo';
-
-async function loggedIn(url, login) {
-  const c = client(url);
-  const res = await c.login(login, PW);
-  assert.equal(res.status, 303, `login ${login}`);
-  assert.equal((await c.get('/')).status, 200);
-  return c;
-}
+import { loggedIn } from './fixture.mjs';
+import { backends, runCli, startServer } from './lib.mjs';
 
 const LIST = [
   'DANH SÁCH NHÂN KHẨU;;;;;;;',
@@ -41,7 +32,7 @@ for (const backend of backends()) {
     const srv = await startServer({ backend, t });
 
     await t.test('the demo residents are listed in Vietnamese name order', async () => {
-      const c = await loggedIn(srv.url, 'canbo.lechan');
+      const c = await loggedIn(srv.url, 'canbo.lechan', { home: true });
       const res = await c.get('/units/11383/people');
       assert.equal(res.status, 200);
       const total = Number(res.text.match(/id="people-total">\((\d+)\)/)[1]);
@@ -59,23 +50,23 @@ for (const backend of backends()) {
     });
 
     await t.test('a viewer sees CCCD numbers masked, an officer whole', async () => {
-      const off = await loggedIn(srv.url, 'canbo.lechan');
+      const off = await loggedIn(srv.url, 'canbo.lechan', { home: true });
       const full = (await off.get('/units/11383/people')).text.match(/<td class="code">(\d{12})<\/td>/);
       assert.ok(full, 'an officer sees a whole number');
-      const v = await loggedIn(srv.url, 'xem.haiphong');
+      const v = await loggedIn(srv.url, 'xem.haiphong', { home: true });
       const page = (await v.get('/units/11383/people')).text;
       assert.doesNotMatch(page, /<td class="code">\d{12}<\/td>/);
       assert.match(page, /<td class="code">\*{9}\d{3}<\/td>/);
     });
 
     await t.test('another commune\'s residents are refused', async () => {
-      const c = await loggedIn(srv.url, 'canbo.hongbang');
+      const c = await loggedIn(srv.url, 'canbo.hongbang', { home: true });
       assert.equal((await c.get('/units/11383/people')).status, 403);
       assert.equal((await c.get('/units/11383/import')).status, 403);
     });
 
     await t.test('an import is previewed, the good rows kept, and a retry duplicates nothing', async () => {
-      const c = await loggedIn(srv.url, 'canbo.lechan');
+      const c = await loggedIn(srv.url, 'canbo.lechan', { home: true });
       await c.get('/units/11383/import');
       let res = await upload(c, '11383', 'nhan-khau.csv', LIST);
       assert.equal(res.status, 200, res.text.slice(0, 300));
@@ -98,7 +89,7 @@ for (const backend of backends()) {
       const bytes = Buffer.from(await xlsx.arrayBuffer());
       assert.equal(bytes.subarray(0, 2).toString(), 'PK');
       // Another account cannot use the token.
-      const mgr = await loggedIn(srv.url, 'quanly.lechan');
+      const mgr = await loggedIn(srv.url, 'quanly.lechan', { home: true });
       assert.equal((await mgr.post(`/units/11383/import/${token}`, { mode: 'good-rows' })).status, 404);
       // Import the good rows, twice.
       res = await c.post(`/units/11383/import/${token}`, { mode: 'good-rows' });
@@ -113,7 +104,7 @@ for (const backend of backends()) {
     });
 
     await t.test('all-or-nothing keeps a file with refused rows out', async () => {
-      const c = await loggedIn(srv.url, 'canbo.lechan');
+      const c = await loggedIn(srv.url, 'canbo.lechan', { home: true });
       await c.get('/units/11383/import');
       const res = await upload(c, '11383', 'ds.csv', LIST.replace(/Khổng/g, 'Đinh'));
       const token = res.text.match(/\/import\/([0-9a-f]{32})/)[1];
@@ -124,7 +115,7 @@ for (const backend of backends()) {
     });
 
     await t.test('a file that is not a list is refused with a clear message', async () => {
-      const c = await loggedIn(srv.url, 'canbo.lechan');
+      const c = await loggedIn(srv.url, 'canbo.lechan', { home: true });
       await c.get('/units/11383/import');
       const res = await upload(c, '11383', 'x.csv', 'Mã;Địa chỉ\n1;2\n');
       assert.equal(res.status, 400);

@@ -7,16 +7,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { PW, loggedIn } from './fixture.mjs';
 import { backends, client, runCli, startServer } from './lib.mjs';
-
-const PW = 'khuyenhoc-demo';
-
-async function loggedIn(url, login) {
-  const c = client(url);
-  const res = await c.login(login, PW);
-  assert.equal(res.status, 303, `login ${login}`);
-  return c;
-}
 
 const PERSON = {
   unit: '11383-TDP05',

@@ -14,19 +14,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { AN_BIEN, hh, ownCommune } from './fixture.mjs';
-import { backends, client, runCli, startServer } from './lib.mjs';
+import { AN_BIEN, PW, hh, loggedIn, ownCommune } from './fixture.mjs';
+import { backends, runCli, startServer } from './lib.mjs';
 
-const PW = 'khuyenhoc-demo';
 const YEAR = 2025;
-
-async function loggedIn(url, login) {
-  const c = client(url);
-  const res = await c.login(login, PW);
-  assert.equal(res.status, 303, `login ${login}`);
-  await c.get('/');	// a page, for the session's form token
-  return c;
-}
 
 async function cli(args, db) {
   const r = await runCli(args, { db });
@@ -53,8 +44,8 @@ for (const backend of backends()) {
     const srv = await startServer({ backend, t });
     // Phường An Biên: one residential group of 12 households.
     const own = await ownCommune(srv, AN_BIEN, { households: 12 });
-    const off = await loggedIn(srv.url, own.officer);
-    const mgr = await loggedIn(srv.url, own.manager);
+    const off = await loggedIn(srv.url, own.officer, { home: true });
+    const mgr = await loggedIn(srv.url, own.manager, { home: true });
     const ids = {};
     let decisions = 0;
 

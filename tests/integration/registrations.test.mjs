@@ -16,18 +16,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { AN_BIEN, ownCommune } from './fixture.mjs';
-import { backends, client, runCli, startServer } from './lib.mjs';
+import { AN_BIEN, PW, loggedIn, ownCommune } from './fixture.mjs';
+import { backends, runCli, startServer } from './lib.mjs';
 
-const PW = 'khuyenhoc-demo';
 const YEAR = new Date().getFullYear();
-
-async function loggedIn(url, login) {
-  const c = client(url);
-  const res = await c.login(login, PW);
-  assert.equal(res.status, 303, `login ${login}`);
-  return c;
-}
 
 // Values of the checkboxes named `name` in a page.
 function ticks(html, name) {

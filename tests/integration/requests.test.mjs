@@ -6,17 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { backends, client, startServer } from './lib.mjs';
-
-const PW = 'khuyenhoc-demo';
-
-async function loggedIn(url, login) {
-  const c = client(url);
-  const res = await c.login(login, PW);
-  assert.equal(res.status, 303, `login ${login}`);
-  assert.equal((await c.get('/')).status, 200);
-  return c;
-}
+import { loggedIn } from './fixture.mjs';
+import { backends, startServer } from './lib.mjs';
 
 // Add a resident (with the consent box ticked) and return their number.
 async function addPerson(c, name, idNumber) {
@@ -52,7 +43,7 @@ async function openRequest(c, name) {
 for (const backend of backends()) {
   test(`data requests on ${backend.name}`, async (t) => {
     const srv = await startServer({ backend, t });
-    const off = await loggedIn(srv.url, 'canbo.lechan');
+    const off = await loggedIn(srv.url, 'canbo.lechan', { home: true });
 
     await t.test('a correction is recorded, answered and applied', async () => {
       const id = await addPerson(off, 'Tạ Thị Huyền Trang', '031190011122');
@@ -95,7 +86,7 @@ for (const backend of backends()) {
       const rq = await openRequest(off, 'Ninh Thị Kín');
       const res = await off.post(`/data-requests/${rq}`, { back: '11383', answer: 'done', outcome: 'Đã hạn chế xử lý' });
       assert.equal(res.status, 303, res.text);
-      const v = await loggedIn(srv.url, 'xem.haiphong');
+      const v = await loggedIn(srv.url, 'xem.haiphong', { home: true });
       const list = await v.get('/units/11383/people?q=ninh');
       assert.doesNotMatch(list.text, /Ninh Thị Kín/);
       assert.match(list.text, /hạn chế xử lý theo yêu cầu/);
@@ -123,12 +114,12 @@ for (const backend of backends()) {
 
     await t.test('another commune and viewers are refused', async () => {
       const id = await addPerson(off, 'Vi Thị Phạm Vi', '031190055566');
-      const other = await loggedIn(srv.url, 'canbo.hongbang');
+      const other = await loggedIn(srv.url, 'canbo.hongbang', { home: true });
       assert.equal((await other.get(`/people/${id}/privacy`)).status, 403);
       assert.equal((await other.get('/units/11383/data-requests')).status, 403);
       const res = await other.post(`/people/${id}/data-requests`, { kind: 'delete', detail: '' });
       assert.equal(res.status, 403);
-      const v = await loggedIn(srv.url, 'xem.haiphong');
+      const v = await loggedIn(srv.url, 'xem.haiphong', { home: true });
       await v.get('/units/11383');
       assert.equal((await v.post(`/people/${id}/data-requests`, { kind: 'access', detail: '' })).status, 403);
     });

@@ -16,25 +16,8 @@
 
 #include "models/models.h"
 #include "units/units.h"
+#include "../fixtures.h"
 #include "../testdb.h"
-
-#define BOTH(suite, name) \
-	static void name(struct db *db); \
-	Test(suite, name##_sqlite, .timeout = 120) \
-	{ \
-		struct db *db = testdb_open_units(); \
-		name(db); \
-		db_close(db); \
-	} \
-	Test(suite, name##_pg, .timeout = 120) \
-	{ \
-		struct db *db = testdb_open_units_pg(); \
-		if (db == NULL) \
-			cr_skip_test("KHUYENHOC_TEST_PG is not set"); \
-		name(db); \
-		db_close(db); \
-	} \
-	static void name(struct db *db)
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -43,22 +26,6 @@ struct scene {
 	struct actor sys, board, assoc, mgr, admin_c;
 	int64_t city, commune, v1, v2;
 	int decisions;
-};
-
-static const struct model_answer FAMILY_FULL[] = {
-	{.code = "A1.1", .value_x100 = 1000}, {.code = "A1.2", .value_x100 = 1000},
-	{.code = "A1.3", .value_x100 = 1000}, {.code = "A2.1", .value_x100 = 1000},
-	{.code = "A2.2", .value_x100 = 1000}, {.code = "A2.3", .value_x100 = 1000},
-	{.code = "A3.1", .value_x100 = 500}, {.code = "A3.2", .value_x100 = 500},
-	{.code = "A3.3", .value_x100 = 500}, {.code = "A3.4", .value_x100 = 500},
-	{.code = "A4.1", .value_x100 = 1000}, {.code = "A4.2", .value_x100 = 1000},
-};
-static const struct model_answer CITIZEN_FULL[] = {
-	{.code = "N1.1", .value_x100 = 1000}, {.code = "N1.2", .value_x100 = 1000},
-	{.code = "N1.3", .value_x100 = 1000}, {.code = "N1.4a", .value_x100 = 1000},
-	{.code = "N2.1", .value_x100 = 1000}, {.code = "N2.2", .value_x100 = 1000},
-	{.code = "N2.3", .value_x100 = 1000}, {.code = "N3.1", .value_x100 = 1000},
-	{.code = "N3.2", .value_x100 = 1000}, {.code = "N3.3", .value_x100 = 1000},
 };
 
 /*
@@ -81,96 +48,19 @@ static const char sql_reference[] =
     " ORDER BY CASE WHEN c.id = $1 THEN 0 ELSE 1 END, c.code, c.id,"
     " x.model, x.grp";
 
-static int64_t
-unit_id(struct scene *s, const char *code)
-{
-	struct unit u = UNIT_INIT;
-	struct kh_err err = KH_ERR_INIT;
-	int64_t id;
-
-	cr_assert(units_find(s->db, &s->sys, code, NULL, &u, &err) == 0,
-	    "unit %s", code);
-	id = u.id;
-	unit_cleanup(&u);
-	return id;
-}
-
-static int64_t
-add_village(struct scene *s, const char *code, const char *name)
-{
-	struct unit_input in = {code, name, "village", "2025-07-01", NULL, "", ""};
-	struct unit u = UNIT_INIT;
-	struct kh_err err = KH_ERR_INIT;
-	int64_t id;
-
-	cr_assert(units_create_org(s->db, &s->sys, s->commune, &in, &u,
-	    &err) == 0, "village %s: %s", code, err.detail);
-	id = u.id;
-	unit_cleanup(&u);
-	return id;
-}
-
-static void
-actor(struct actor *a, const char *login, enum role role, int64_t unit)
-{
-	memset(a, 0, sizeof(*a));
-	snprintf(a->login, sizeof(a->login), "%s", login);
-	snprintf(a->full_name, sizeof(a->full_name), "Người Thử");
-	snprintf(a->lang, sizeof(a->lang), "en");
-	a->role = role;
-	a->unit_id = unit;
-}
-
 static void
 scene_init(struct scene *s, struct db *db)
 {
-	struct criteria_load_stats st;
-	struct kh_err err = KH_ERR_INIT;
-
-	setenv("KHUYENHOC_TODAY", "2025-11-15", 1);
 	memset(s, 0, sizeof(*s));
 	s->db = db;
-	cr_assert(auth_system_actor(db, &s->sys, &err) == 0);
-	cr_assert(models_criteria_load(db, &s->sys, "data/criteria", &st,
-	    &err) == 0);
-	s->city = unit_id(s, "31");
-	s->commune = unit_id(s, "11383");
-	s->v1 = add_village(s, "11383-T01", "Tổ dân phố số 1");
-	s->v2 = add_village(s, "11383-T02", "Tổ dân phố số 2");
-	actor(&s->board, "bkh.to1", ROLE_OFFICER, s->v1);
-	actor(&s->assoc, "hkh.lechan", ROLE_OFFICER, s->commune);
-	actor(&s->mgr, "ubnd.lechan", ROLE_MANAGER, s->commune);
-	actor(&s->admin_c, "qt.lechan", ROLE_ADMIN, s->commune);
-}
-
-/* Rows to register; the people registry has its own tests. */
-static int64_t
-household(struct scene *s, int64_t unit, const char *code)
-{
-	struct kh_err err = KH_ERR_INIT;
-	int64_t id;
-
-	cr_assert(db_query_int(s->db, "INSERT INTO households (unit_id, code,"
-	    " valid_from, created_at, updated_at) VALUES ($1, $2, '2025-01-01',"
-	    " '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z') RETURNING id",
-	    DB_ARGS(DB_INT(unit), DB_TEXT(code)), &id, &err) == 0, "%s",
-	    err.detail);
-	return id;
-}
-
-static int64_t
-person(struct scene *s, int64_t unit, const char *name, int group)
-{
-	struct kh_err err = KH_ERR_INIT;
-	int64_t id;
-
-	cr_assert(db_query_int(s->db, "INSERT INTO people (unit_id, full_name,"
-	    " name_key, sort_key, subject_group, valid_from, created_at,"
-	    " updated_at) VALUES ($1, $2, $2, $3, $4, '2025-01-01',"
-	    " '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z') RETURNING id",
-	    DB_ARGS(DB_INT(unit), DB_TEXT(name), DB_BLOB("k", 1), DB_INT(group)),
-	    &id, &err) == 0, "%s", err.detail);
-	return id;
+	fx_models_begin(db, "2025-11-15", &s->sys);
+	s->city = fx_unit(s->db, &s->sys, "31", NULL);
+	s->commune = fx_unit(s->db, &s->sys, "11383", NULL);
+	fx_two_groups(db, &s->sys, s->commune, "11383", &s->v1, &s->v2);
+	fx_actor(&s->board, "bkh.to1", ROLE_OFFICER, s->v1);
+	fx_actor(&s->assoc, "hkh.lechan", ROLE_OFFICER, s->commune);
+	fx_actor(&s->mgr, "ubnd.lechan", ROLE_MANAGER, s->commune);
+	fx_actor(&s->admin_c, "qt.lechan", ROLE_ADMIN, s->commune);
 }
 
 static int64_t
@@ -298,13 +188,13 @@ BOTH(models_counts, every_action_keeps_the_counts_equal_to_a_recount)
 
 	scene_init(&s, db);
 	consistent(&s, "empty");
-	hh[0] = household(&s, s.v1, "H0");
-	hh[1] = household(&s, s.v1, "H1");
-	hh[2] = household(&s, s.v2, "H2");
-	hh[3] = household(&s, s.commune, "H3");
-	p[0] = person(&s, s.v1, "Lý Văn Một", 1);
-	p[1] = person(&s, s.v1, "Mai Thị Hai", 2);
-	p[2] = person(&s, s.commune, "Lò Văn Ba", 3);
+	hh[0] = fx_household(s.db, s.v1, "H0", NULL);
+	hh[1] = fx_household(s.db, s.v1, "H1", NULL);
+	hh[2] = fx_household(s.db, s.v2, "H2", NULL);
+	hh[3] = fx_household(s.db, s.commune, "H3", NULL);
+	p[0] = fx_person(s.db, s.v1, "Lý Văn Một", 1);
+	p[1] = fx_person(s.db, s.v1, "Mai Thị Hai", 2);
+	p[2] = fx_person(s.db, s.commune, "Lò Văn Ba", 3);
 
 	/* Registered: families in both groups and the commune itself,
 	 * citizens of three subject groups, one through the second group, and
@@ -369,13 +259,16 @@ BOTH(models_counts, the_migration_counts_what_is_there)
 	int64_t f, p, w, differ = -1;
 
 	scene_init(&s, db);
-	f = reg(&s, &s.assoc, MODEL_FAMILY, 2025, household(&s, s.v1, "H0"), 0);
-	reg(&s, &s.assoc, MODEL_FAMILY, 2025, household(&s, s.v2, "H1"), 0);
-	p = person(&s, s.v1, "Lý Văn Một", 4);
+	f = reg(&s, &s.assoc, MODEL_FAMILY, 2025, fx_household(s.db, s.v1, "H0",
+	    NULL), 0);
+	reg(&s, &s.assoc, MODEL_FAMILY, 2025, fx_household(s.db, s.v2, "H1",
+	    NULL), 0);
+	p = fx_person(s.db, s.v1, "Lý Văn Một", 4);
 	reg(&s, &s.assoc, MODEL_CITIZEN, 2025, p, 0);
 	to_proposed(&s, f, FAMILY_FULL, N(FAMILY_FULL));
 	cr_assert_eq(decide(&s, MODEL_FAMILY, &f, 1), 0);
-	w = reg(&s, &s.assoc, MODEL_FAMILY, 2025, household(&s, s.v1, "H2"), 0);
+	w = reg(&s, &s.assoc, MODEL_FAMILY, 2025, fx_household(s.db, s.v1, "H2",
+	    NULL), 0);
 	cr_assert_eq(models_withdraw(db, &s.assoc, w, NULL, &err), 0);
 
 	/* As on a database made before migration 0008: no table, then the
@@ -397,8 +290,10 @@ BOTH(models_counts, the_recount_repairs_for_an_administrator_only)
 	int64_t differ = -1, n = 0;
 
 	scene_init(&s, db);
-	reg(&s, &s.assoc, MODEL_FAMILY, 2025, household(&s, s.v1, "H0"), 0);
-	reg(&s, &s.assoc, MODEL_FAMILY, 2025, household(&s, s.v2, "H1"), 0);
+	reg(&s, &s.assoc, MODEL_FAMILY, 2025, fx_household(s.db, s.v1, "H0",
+	    NULL), 0);
+	reg(&s, &s.assoc, MODEL_FAMILY, 2025, fx_household(s.db, s.v2, "H1",
+	    NULL), 0);
 
 	/* Nothing to repair: nothing written, nothing audited. */
 	cr_assert(models_counts_rebuild(db, &s.sys, &differ, &err) == 0);

@@ -14,25 +14,8 @@
 #include "core/buf.h"
 #include "models/models.h"
 #include "units/units.h"
+#include "../fixtures.h"
 #include "../testdb.h"
-
-#define BOTH(suite, name) \
-	static void name(struct db *db); \
-	Test(suite, name##_sqlite, .timeout = 120) \
-	{ \
-		struct db *db = testdb_open_units(); \
-		name(db); \
-		db_close(db); \
-	} \
-	Test(suite, name##_pg, .timeout = 120) \
-	{ \
-		struct db *db = testdb_open_units_pg(); \
-		if (db == NULL) \
-			cr_skip_test("KHUYENHOC_TEST_PG is not set"); \
-		name(db); \
-		db_close(db); \
-	} \
-	static void name(struct db *db)
 
 static char *
 slurp(const char *path)
@@ -250,39 +233,12 @@ BOTH(models_criteria, loading_is_idempotent_and_all_or_nothing)
 }
 
 static int64_t
-find_unit(struct db *db, const struct actor *a, const char *code)
-{
-	struct unit u = UNIT_INIT;
-	struct kh_err err = KH_ERR_INIT;
-	int64_t id;
-
-	cr_assert(units_find(db, a, code, NULL, &u, &err) == 0, "unit %s", code);
-	id = u.id;
-	unit_cleanup(&u);
-	return id;
-}
-
-static int64_t
-household(struct db *db, int64_t unit, const char *code)
-{
-	struct kh_err err = KH_ERR_INIT;
-	int64_t id;
-
-	cr_assert(db_query_int(db, "INSERT INTO households (unit_id, code,"
-	    " valid_from, created_at, updated_at) VALUES ($1, $2, '2025-01-01',"
-	    " '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z') RETURNING id",
-	    DB_ARGS(DB_INT(unit), DB_TEXT(code)), &id, &err) == 0, "%s",
-	    err.detail);
-	return id;
-}
-
-static int64_t
 family(struct db *db, const struct actor *a, int64_t unit, const char *code,
     int64_t *reg_id)
 {
 	struct kh_err err = KH_ERR_INIT;
 	struct model_reg_input in;
-	int64_t hh = household(db, unit, code);
+	int64_t hh = fx_household(db, unit, code, NULL);
 
 	memset(&in, 0, sizeof(in));
 	in.model = MODEL_FAMILY;
@@ -320,8 +276,8 @@ BOTH(models_criteria, a_used_set_is_never_changed)
 	setenv("KHUYENHOC_TODAY", "2025-11-15", 1);
 	cr_assert(auth_system_actor(db, &sys, &err) == 0);
 	cr_assert_eq(models_criteria_load(db, &sys, dir, &st, &err), 0);
-	lechan = find_unit(db, &sys, "11383");
-	badinh = find_unit(db, &sys, "00004");
+	lechan = fx_unit(db, &sys, "11383", NULL);
+	badinh = fx_unit(db, &sys, "00004", NULL);
 	family(db, &sys, lechan, "V1", &r1);
 	expect_set(db, &sys, r1, 1);
 	cr_assert(models_set_get(db, &sys, "qd448-gdht", 1, &v1, &err) == 0);
@@ -396,7 +352,7 @@ BOTH(models_criteria, a_used_set_is_never_changed)
 		struct model_reg_input in;
 		int64_t hh, id;
 
-		hh = household(db, lechan, "V9");
+		hh = fx_household(db, lechan, "V9", NULL);
 		memset(&in, 0, sizeof(in));
 		in.model = MODEL_FAMILY;
 		in.year = 2025;
@@ -406,7 +362,7 @@ BOTH(models_criteria, a_used_set_is_never_changed)
 		cr_assert_eq(models_register(db, &sys, &in, &id, &err), 0);
 		expect_set(db, &sys, id, 1);
 		in.set_code = "qd448-dhht";
-		hh = household(db, lechan, "V8");
+		hh = fx_household(db, lechan, "V8", NULL);
 		in.subject_id = hh;
 		in.set_version = 0;
 		cr_assert_eq(models_register(db, &sys, &in, &id, &err), KH_E_INVALID);
@@ -428,7 +384,7 @@ BOTH(models_criteria, a_used_set_is_never_changed)
 	/* A province's administrator: version 3 applies in Hải Phòng only. */
 	memset(&admin_hp, 0, sizeof(admin_hp));
 	admin_hp.role = ROLE_ADMIN;
-	admin_hp.unit_id = find_unit(db, &sys, "31");
+	admin_hp.unit_id = fx_unit(db, &sys, "31", NULL);
 	snprintf(admin_hp.login, sizeof(admin_hp.login), "admin.hp");
 	cr_assert_eq(models_set_new_version(db, &admin_hp, "qd448-gdht", text,
 	    &version, &err), 0);
@@ -445,7 +401,7 @@ BOTH(models_criteria, a_used_set_is_never_changed)
 		int64_t hh, id;
 
 		/* Hà Nội cannot choose Hải Phòng's version. */
-		hh = household(db, badinh, "V5");
+		hh = fx_household(db, badinh, "V5", NULL);
 		memset(&in, 0, sizeof(in));
 		in.model = MODEL_FAMILY;
 		in.year = 2025;
@@ -469,7 +425,7 @@ BOTH(models_criteria, the_set_in_force_is_chosen_by_year)
 	int64_t lechan;
 
 	cr_assert(auth_system_actor(db, &sys, &err) == 0);
-	lechan = find_unit(db, &sys, "11383");
+	lechan = fx_unit(db, &sys, "11383", NULL);
 	cr_assert_eq(models_set_for(db, &sys, MODEL_FAMILY, 2025, lechan, &s, &err),
 	    KH_E_NOT_FOUND);
 	cr_assert_eq(models_criteria_load(db, &sys, "data/criteria", &st, &err), 0);

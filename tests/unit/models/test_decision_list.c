@@ -10,82 +10,24 @@
 
 #include "models/models.h"
 #include "units/units.h"
+#include "../fixtures.h"
 #include "../testdb.h"
-
-#define BOTH(suite, name) \
-	static void name(struct db *db); \
-	Test(suite, name##_sqlite, .timeout = 120) \
-	{ \
-		struct db *db = testdb_open_units(); \
-		name(db); \
-		db_close(db); \
-	} \
-	Test(suite, name##_pg, .timeout = 120) \
-	{ \
-		struct db *db = testdb_open_units_pg(); \
-		if (db == NULL) \
-			cr_skip_test("KHUYENHOC_TEST_PG is not set"); \
-		name(db); \
-		db_close(db); \
-	} \
-	static void name(struct db *db)
-
-static int64_t
-find(struct db *db, const struct actor *sys, const char *code)
-{
-	struct unit u = UNIT_INIT;
-	struct kh_err err = KH_ERR_INIT;
-	int64_t id;
-
-	cr_assert(units_find(db, sys, code, NULL, &u, &err) == 0, "%s", code);
-	id = u.id;
-	unit_cleanup(&u);
-	return id;
-}
-
-static int64_t
-village(struct db *db, const struct actor *sys, int64_t parent,
-    const char *code)
-{
-	struct unit_input in = {code, "Tổ dân phố số 1", "village", "2025-07-01",
-	    NULL, "", ""};
-	struct unit u = UNIT_INIT;
-	struct kh_err err = KH_ERR_INIT;
-	int64_t id;
-
-	cr_assert(units_create_org(db, sys, parent, &in, &u, &err) == 0);
-	id = u.id;
-	unit_cleanup(&u);
-	return id;
-}
 
 /* A family of the village, carried to "proposed" with full marks. */
 static int64_t
 proposed_family(struct db *db, const struct actor *sys, int64_t unit,
     const char *hh)
 {
-	static const struct model_answer full[] = {
-		{.code = "A1.1", .value_x100 = 1000}, {.code = "A1.2", .value_x100 = 1000},
-		{.code = "A1.3", .value_x100 = 1000}, {.code = "A2.1", .value_x100 = 1000},
-		{.code = "A2.2", .value_x100 = 1000}, {.code = "A2.3", .value_x100 = 1000},
-		{.code = "A3.1", .value_x100 = 500}, {.code = "A3.2", .value_x100 = 500},
-		{.code = "A3.3", .value_x100 = 500}, {.code = "A3.4", .value_x100 = 500},
-		{.code = "A4.1", .value_x100 = 1000}, {.code = "A4.2", .value_x100 = 1000},
-	};
 	struct kh_err err = KH_ERR_INIT;
 	struct model_reg_input in;
-	int64_t hid, id;
+	int64_t hid = fx_household(db, unit, hh, NULL), id;
 
-	cr_assert(db_query_int(db, "INSERT INTO households (unit_id, code,"
-	    " valid_from, created_at, updated_at) VALUES ($1, $2, '2025-01-01',"
-	    " '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z') RETURNING id",
-	    DB_ARGS(DB_INT(unit), DB_TEXT(hh)), &hid, &err) == 0, "%s", err.detail);
 	memset(&in, 0, sizeof(in));
 	in.model = MODEL_FAMILY;
 	in.year = 2025;
 	in.subject_id = hid;
 	cr_assert(models_register(db, sys, &in, &id, &err) == 0);
-	cr_assert(models_self_assess(db, sys, id, full, 12, NULL, &err) == 0);
+	cr_assert(models_self_assess(db, sys, id, FAMILY_FULL, 12, NULL, &err) == 0);
 	cr_assert(models_verify(db, sys, id, NULL, 0, NULL, &err) == 0);
 	cr_assert(models_propose(db, sys, id, NULL, &err) == 0);
 	return id;
@@ -124,10 +66,10 @@ BOTH(models_decisions, list_by_subtree_year_and_model)
 	setenv("KHUYENHOC_TODAY", "2025-11-15", 1);
 	cr_assert(auth_system_actor(db, &sys, &err) == 0);
 	cr_assert(models_criteria_load(db, &sys, "data/criteria", &st, &err) == 0);
-	lechan = find(db, &sys, "11383");
-	hongbang = find(db, &sys, "11311");
-	v1 = village(db, &sys, lechan, "11383-T01");
-	v2 = village(db, &sys, hongbang, "11311-T01");
+	lechan = fx_unit(db, &sys, "11383", NULL);
+	hongbang = fx_unit(db, &sys, "11311", NULL);
+	v1 = fx_village(db, &sys, lechan, "11383-T01", "Tổ dân phố số 1");
+	v2 = fx_village(db, &sys, hongbang, "11311-T01", "Tổ dân phố số 1");
 	ids[0] = proposed_family(db, &sys, v1, "H001");
 	ids[1] = proposed_family(db, &sys, v1, "H002");
 	ids[2] = proposed_family(db, &sys, v2, "H001");
@@ -144,16 +86,16 @@ BOTH(models_decisions, list_by_subtree_year_and_model)
 	model_decision_list_cleanup(&l);
 
 	/* The city sees both; the filters narrow. */
-	cr_assert(models_decision_list(db, &sys, find(db, &sys, "31"), 2025,
-	    MODEL_FAMILY, &l, &err) == 0);
+	cr_assert(models_decision_list(db, &sys, fx_unit(db, &sys, "31", NULL),
+	    2025, MODEL_FAMILY, &l, &err) == 0);
 	cr_expect_eq(l.n, 2);
 	model_decision_list_cleanup(&l);
-	cr_assert(models_decision_list(db, &sys, find(db, &sys, "31"), 2024, NULL,
-	    &l, &err) == 0);
+	cr_assert(models_decision_list(db, &sys, fx_unit(db, &sys, "31", NULL),
+	    2024, NULL, &l, &err) == 0);
 	cr_expect_eq(l.n, 0);
 	model_decision_list_cleanup(&l);
-	cr_assert(models_decision_list(db, &sys, find(db, &sys, "31"), 0,
-	    MODEL_CLAN, &l, &err) == 0);
+	cr_assert(models_decision_list(db, &sys, fx_unit(db, &sys, "31", NULL),
+	    0, MODEL_CLAN, &l, &err) == 0);
 	cr_expect_eq(l.n, 0);
 	model_decision_list_cleanup(&l);
 

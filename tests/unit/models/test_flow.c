@@ -16,28 +16,10 @@
 #include "auth/audit.h"
 #include "models/models.h"
 #include "units/units.h"
+#include "../fixtures.h"
 #include "../testdb.h"
 
 #define TODAY "2025-11-15"
-
-/* Each test body runs on SQLite and, when a server is given, PostgreSQL. */
-#define BOTH(suite, name) \
-	static void name(struct db *db); \
-	Test(suite, name##_sqlite, .timeout = 120) \
-	{ \
-		struct db *db = testdb_open_units(); \
-		name(db); \
-		db_close(db); \
-	} \
-	Test(suite, name##_pg, .timeout = 120) \
-	{ \
-		struct db *db = testdb_open_units_pg(); \
-		if (db == NULL) \
-			cr_skip_test("KHUYENHOC_TEST_PG is not set"); \
-		name(db); \
-		db_close(db); \
-	} \
-	static void name(struct db *db)
 
 struct world {
 	struct db *db;
@@ -53,112 +35,23 @@ struct world {
 	int decisions;		/* numbers given so far */
 };
 
-static int64_t
-unit_id(struct world *w, const char *code)
-{
-	struct unit u = UNIT_INIT;
-	struct kh_err err = KH_ERR_INIT;
-	int64_t id;
-
-	cr_assert(units_find(w->db, &w->sys, code, NULL, &u, &err) == 0,
-	    "unit %s", code);
-	id = u.id;
-	unit_cleanup(&u);
-	return id;
-}
-
-static int64_t
-add_village(struct world *w, int64_t parent, const char *code,
-    const char *name)
-{
-	struct unit_input in = {code, name, "village", "2025-07-01", NULL, "", ""};
-	struct unit u = UNIT_INIT;
-	struct kh_err err = KH_ERR_INIT;
-	int64_t id;
-
-	cr_assert(units_create_org(w->db, &w->sys, parent, &in, &u, &err) == 0,
-	    "village %s: %s", code, err.detail);
-	id = u.id;
-	unit_cleanup(&u);
-	return id;
-}
-
-static void
-actor(struct actor *a, const char *login, enum role role, int64_t unit)
-{
-	memset(a, 0, sizeof(*a));
-	snprintf(a->login, sizeof(a->login), "%s", login);
-	snprintf(a->full_name, sizeof(a->full_name), "Người Thử");
-	snprintf(a->lang, sizeof(a->lang), "en");
-	a->role = role;
-	a->unit_id = unit;
-}
-
 static void
 world_init(struct world *w, struct db *db)
 {
-	struct criteria_load_stats st;
-	struct kh_err err = KH_ERR_INIT;
-
-	setenv("KHUYENHOC_TODAY", TODAY, 1);
 	memset(w, 0, sizeof(*w));
 	w->db = db;
-	cr_assert(auth_system_actor(db, &w->sys, &err) == 0);
-	cr_assert(models_criteria_load(db, &w->sys, "data/criteria", &st, &err) == 0,
-	    "load: %s %s %s", err.msg ? err.msg : "", err.arg, err.detail);
-	cr_assert_eq(st.loaded, 8);
-	w->commune = unit_id(w, "11383");
-	w->other = unit_id(w, "11311");
-	w->city = unit_id(w, "31");
-	w->v1 = add_village(w, w->commune, "11383-T01", "Tổ dân phố số 1");
-	w->v2 = add_village(w, w->commune, "11383-T02", "Tổ dân phố số 2");
-	actor(&w->off_v1, "bkh.to1", ROLE_OFFICER, w->v1);
-	actor(&w->mgr_v1, "ql.to1", ROLE_MANAGER, w->v1);
-	actor(&w->off_c, "hkh.lechan", ROLE_OFFICER, w->commune);
-	actor(&w->mgr_c, "ubnd.lechan", ROLE_MANAGER, w->commune);
-	actor(&w->viewer_c, "xem.lechan", ROLE_VIEWER, w->commune);
-	actor(&w->off_other, "hkh.hongbang", ROLE_OFFICER, w->other);
-	actor(&w->mgr_other, "ubnd.hongbang", ROLE_MANAGER, w->other);
-}
-
-/* Households and people are written directly: the people registry has its
- * own tests, these need only rows to count. */
-static int64_t
-household(struct world *w, int64_t unit, const char *code, const char *head)
-{
-	struct kh_err err = KH_ERR_INIT;
-	int64_t id, pid;
-
-	cr_assert(db_query_int(w->db, "INSERT INTO households (unit_id, code,"
-	    " valid_from, created_at, updated_at) VALUES ($1, $2, '2025-01-01',"
-	    " '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z') RETURNING id",
-	    DB_ARGS(DB_INT(unit), DB_TEXT(code)), &id, &err) == 0, "%s",
-	    err.detail);
-	if (head != NULL)
-		cr_assert(db_query_int(w->db, "INSERT INTO people (unit_id,"
-		    " household_id, relation, is_head, full_name, name_key, sort_key,"
-		    " valid_from, created_at, updated_at) VALUES ($1, $2, 'Chủ hộ', 1,"
-		    " $3, $3, $4, '2025-01-01', '2025-01-01T00:00:00Z',"
-		    " '2025-01-01T00:00:00Z') RETURNING id",
-		    DB_ARGS(DB_INT(unit), DB_INT(id), DB_TEXT(head),
-		    DB_BLOB("k", 1)), &pid, &err) == 0, "%s", err.detail);
-	return id;
-}
-
-static int64_t
-person(struct world *w, int64_t unit, const char *name, int group)
-{
-	struct kh_err err = KH_ERR_INIT;
-	int64_t id;
-
-	cr_assert(db_query_int(w->db, "INSERT INTO people (unit_id, full_name,"
-	    " name_key, sort_key, subject_group, valid_from, created_at,"
-	    " updated_at) VALUES ($1, $2, $2, $3, $4, '2025-01-01',"
-	    " '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z') RETURNING id",
-	    DB_ARGS(DB_INT(unit), DB_TEXT(name), DB_BLOB("k", 1),
-	    group > 0 ? DB_INT(group) : DB_NULL), &id, &err) == 0, "%s",
-	    err.detail);
-	return id;
+	cr_assert_eq(fx_models_begin(db, TODAY, &w->sys), 8);
+	w->commune = fx_unit(w->db, &w->sys, "11383", NULL);
+	w->other = fx_unit(w->db, &w->sys, "11311", NULL);
+	w->city = fx_unit(w->db, &w->sys, "31", NULL);
+	fx_two_groups(db, &w->sys, w->commune, "11383", &w->v1, &w->v2);
+	fx_actor(&w->off_v1, "bkh.to1", ROLE_OFFICER, w->v1);
+	fx_actor(&w->mgr_v1, "ql.to1", ROLE_MANAGER, w->v1);
+	fx_actor(&w->off_c, "hkh.lechan", ROLE_OFFICER, w->commune);
+	fx_actor(&w->mgr_c, "ubnd.lechan", ROLE_MANAGER, w->commune);
+	fx_actor(&w->viewer_c, "xem.lechan", ROLE_VIEWER, w->commune);
+	fx_actor(&w->off_other, "hkh.hongbang", ROLE_OFFICER, w->other);
+	fx_actor(&w->mgr_other, "ubnd.hongbang", ROLE_MANAGER, w->other);
 }
 
 static int64_t
@@ -193,15 +86,7 @@ reg(struct world *w, const struct actor *a, const char *model,
 	return models_register(w->db, a, &in, id, &err);
 }
 
-/* Answers: QĐ 448 family, full marks (100) and a weak form (70). */
-static const struct model_answer FAMILY_FULL[] = {
-	{.code = "A1.1", .value_x100 = 1000}, {.code = "A1.2", .value_x100 = 1000},
-	{.code = "A1.3", .value_x100 = 1000}, {.code = "A2.1", .value_x100 = 1000},
-	{.code = "A2.2", .value_x100 = 1000}, {.code = "A2.3", .value_x100 = 1000},
-	{.code = "A3.1", .value_x100 = 500}, {.code = "A3.2", .value_x100 = 500},
-	{.code = "A3.3", .value_x100 = 500}, {.code = "A3.4", .value_x100 = 500},
-	{.code = "A4.1", .value_x100 = 1000}, {.code = "A4.2", .value_x100 = 1000},
-};
+/* Answers: a weak QĐ 448 family form (70; FAMILY_FULL has 100). */
 static const struct model_answer FAMILY_WEAK[] = {
 	{.code = "A1.1", .value_x100 = 1000}, {.code = "A1.2", .value_x100 = 1000},
 	{.code = "A1.3", .value_x100 = 1000}, {.code = "A2.1", .value_x100 = 1000},
@@ -214,13 +99,6 @@ static const struct model_answer CLAN_FULL[] = {
 	{.code = "B1.2", .value_x100 = 2000}, {.code = "B2.1", .value_x100 = 1500},
 	{.code = "B2.2", .value_x100 = 1500}, {.code = "B3.1", .value_x100 = 1500},
 	{.code = "B3.2", .value_x100 = 1500},
-};
-static const struct model_answer CITIZEN_FULL[] = {
-	{.code = "N1.1", .value_x100 = 1000}, {.code = "N1.2", .value_x100 = 1000},
-	{.code = "N1.3", .value_x100 = 1000}, {.code = "N1.4a", .value_x100 = 1000},
-	{.code = "N2.1", .value_x100 = 1000}, {.code = "N2.2", .value_x100 = 1000},
-	{.code = "N2.3", .value_x100 = 1000}, {.code = "N3.1", .value_x100 = 1000},
-	{.code = "N3.2", .value_x100 = 1000}, {.code = "N3.3", .value_x100 = 1000},
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -306,9 +184,9 @@ BOTH(models_flow, every_transition_and_every_refusal)
 	    NULL};
 
 	world_init(&w, db);
-	h1 = household(&w, w.v1, "H001", "Nguyễn Văn An");
-	h2 = household(&w, w.v1, "H002", NULL);
-	h3 = household(&w, w.v1, "H003", "Lê Thị Hoa");
+	h1 = fx_household(w.db, w.v1, "H001", "Nguyễn Văn An");
+	h2 = fx_household(w.db, w.v1, "H002", NULL);
+	h3 = fx_household(w.db, w.v1, "H003", "Lê Thị Hoa");
 
 	/* register: officer and above, in scope. */
 	cr_assert_eq(reg(&w, &w.viewer_c, MODEL_FAMILY, h1, &r1), KH_E_FORBIDDEN);
@@ -537,8 +415,8 @@ BOTH(models_flow, public_channel_hook_and_citizens)
 	int64_t p, p4, id, id4;
 
 	world_init(&w, db);
-	p = person(&w, w.v1, "Phạm Thị Lan", 1);
-	p4 = person(&w, w.v1, "Vũ Minh", 0);
+	p = fx_person(w.db, w.v1, "Phạm Thị Lan", 1);
+	p4 = fx_person(w.db, w.v1, "Vũ Minh", 0);
 	cr_assert_eq(reg(&w, &w.off_v1, MODEL_CITIZEN, p, &id), 0);
 	cr_assert(models_get(db, &w.off_v1, id, &r, &err) == 0);
 	cr_assert_eq(r.subject_group, 1);
@@ -554,8 +432,8 @@ BOTH(models_flow, public_channel_hook_and_citizens)
 	cr_assert_eq(models_register(db, &w.off_v1, &in, &id4, &err), 0);
 
 	/* The public channel: an actor without a role, named "public:...". */
-	actor(&pub, "public:web", ROLE_NONE, 0);
-	actor(&nobody, "someone", ROLE_NONE, 0);
+	fx_actor(&pub, "public:web", ROLE_NONE, 0);
+	fx_actor(&nobody, "someone", ROLE_NONE, 0);
 	cr_assert_eq(models_self_assess_public(db, &nobody, id, CITIZEN_FULL,
 	    N(CITIZEN_FULL), NULL, &err), KH_E_FORBIDDEN);
 	cr_assert_eq(models_self_assess(db, &pub, id, CITIZEN_FULL,
@@ -590,9 +468,9 @@ BOTH(models_flow, clan_qualifies_on_half_its_families)
 	world_init(&w, db);
 	for (i = 0; i < 4; i++) {
 		snprintf(code, sizeof(code), "A%d", i);
-		a[i] = household(&w, w.v1, code, NULL);
+		a[i] = fx_household(w.db, w.v1, code, NULL);
 		snprintf(code, sizeof(code), "B%d", i);
-		b[i] = household(&w, w.v2, code, NULL);
+		b[i] = fx_household(w.db, w.v2, code, NULL);
 	}
 	ca = clan(&w, "Họ Nguyễn", a, 4);
 	cb = clan(&w, "Họ Trần", b, 4);
@@ -604,7 +482,7 @@ BOTH(models_flow, clan_qualifies_on_half_its_families)
 	{
 		struct actor off_v2;
 
-		actor(&off_v2, "bkh.to2", ROLE_OFFICER, w.v2);
+		fx_actor(&off_v2, "bkh.to2", ROLE_OFFICER, w.v2);
 		cr_assert_eq(reg(&w, &off_v2, MODEL_FAMILY, b[0], &open), 0);
 		to_proposed(&w, open, &off_v2, FAMILY_FULL, N(FAMILY_FULL));
 		decide(&w, &w.mgr_c, MODEL_FAMILY, &open, 1, 0);
@@ -668,7 +546,7 @@ BOTH(models_flow, clan_qualifies_on_half_its_families)
 
 		cr_assert_eq(models_verify(db, &w.off_c, rb, &ch, 1, NULL, &err),
 		    KH_E_INVALID);
-		actor(&off_v2, "bkh.to2", ROLE_OFFICER, w.v2);
+		fx_actor(&off_v2, "bkh.to2", ROLE_OFFICER, w.v2);
 		cr_assert_eq(reg(&w, &off_v2, MODEL_FAMILY, b[1], &open), 0);
 		to_proposed(&w, open, &off_v2, FAMILY_FULL, N(FAMILY_FULL));
 		decide(&w, &w.mgr_c, MODEL_FAMILY, &open, 1, 0);
@@ -699,7 +577,7 @@ BOTH(models_flow, community_and_unit_use_computed_shares)
 	world_init(&w, db);
 	for (int i = 0; i < 5; i++) {
 		snprintf(code, sizeof(code), "T%d", i);
-		hh[i] = household(&w, w.v1, code, NULL);
+		hh[i] = fx_household(w.db, w.v1, code, NULL);
 	}
 	for (int i = 0; i < 3; i++)
 		recognised_family(&w, hh[i]);
@@ -717,12 +595,12 @@ BOTH(models_flow, community_and_unit_use_computed_shares)
 
 	/* A school's staff: one of two recognised learning citizens. */
 	cr_assert(units_create_org(db, &w.sys, w.commune, &school, &u, &err) == 0);
-	staff[0] = person(&w, u.id, "Đỗ Văn Giáo", 3);
-	staff[1] = person(&w, u.id, "Hà Thị Viên", 3);
+	staff[0] = fx_person(w.db, u.id, "Đỗ Văn Giáo", 3);
+	staff[1] = fx_person(w.db, u.id, "Hà Thị Viên", 3);
 	{
 		struct actor off_school;
 
-		actor(&off_school, "bkh.th1", ROLE_OFFICER, u.id);
+		fx_actor(&off_school, "bkh.th1", ROLE_OFFICER, u.id);
 		cr_assert_eq(reg(&w, &off_school, MODEL_CITIZEN, staff[0], &id), 0);
 		to_proposed(&w, id, &off_school, CITIZEN_FULL, N(CITIZEN_FULL));
 		decide(&w, &w.mgr_c, MODEL_CITIZEN, &id, 1, 0);
@@ -760,7 +638,7 @@ BOTH(models_flow, certificates_are_sequential_and_unique)
 	world_init(&w, db);
 	for (i = 0; i < 6; i++) {
 		snprintf(code, sizeof(code), "S%d", i);
-		hh[i] = household(&w, i < 4 ? w.v1 : w.v2, code,
+		hh[i] = fx_household(w.db, i < 4 ? w.v1 : w.v2, code,
 		    i == 0 ? "Bùi Văn Một" : NULL);
 	}
 	for (i = 0; i < 6; i++) {
@@ -814,7 +692,7 @@ BOTH(models_flow, certificates_are_sequential_and_unique)
 	w.decisions = 2;
 	decide(&w, &w.mgr_c, MODEL_FAMILY, NULL, 0, KH_E_CONFLICT);
 	/* A registration of another commune cannot go into this decision. */
-	ohh = household(&w, w.other, "K1", NULL);
+	ohh = fx_household(w.db, w.other, "K1", NULL);
 	cr_assert_eq(reg(&w, &w.off_other, MODEL_FAMILY, ohh, &out_id), 0);
 	cr_assert(models_self_assess(db, &w.off_other, out_id, FAMILY_FULL,
 	    N(FAMILY_FULL), NULL, &err) == 0);
@@ -882,7 +760,7 @@ BOTH(models_flow, rollup_counts_a_subtree)
 	world_init(&w, db);
 	for (int i = 0; i < 5; i++) {
 		snprintf(code, sizeof(code), "R%d", i);
-		hh[i] = household(&w, i < 4 ? w.v1 : w.v2, code, NULL);
+		hh[i] = fx_household(w.db, i < 4 ? w.v1 : w.v2, code, NULL);
 	}
 	/* Group 1: two recognised, one withdrawn, one registered; group 2: one
 	 * registered. */
@@ -894,8 +772,8 @@ BOTH(models_flow, rollup_counts_a_subtree)
 	cr_assert_eq(reg(&w, &w.off_c, MODEL_FAMILY, hh[4], &id), 0);
 	/* Citizens of group 1: one of subject group 1 recognised, one of
 	 * subject group 2 registered. */
-	p1 = person(&w, w.v1, "Lý Văn Một", 1);
-	p2 = person(&w, w.v1, "Mai Thị Hai", 2);
+	p1 = fx_person(w.db, w.v1, "Lý Văn Một", 1);
+	p2 = fx_person(w.db, w.v1, "Mai Thị Hai", 2);
 	cr_assert_eq(reg(&w, &w.off_v1, MODEL_CITIZEN, p1, &id), 0);
 	to_proposed(&w, id, &w.off_v1, CITIZEN_FULL, N(CITIZEN_FULL));
 	decide(&w, &w.mgr_c, MODEL_CITIZEN, &id, 1, 0);
@@ -998,7 +876,7 @@ BOTH(models_flow, deadlines_per_year_and_late_actions)
 	cr_assert_str_eq(d.self_assess_by, "2025-11-30");
 
 	/* Registered in time, self-assessed late: allowed, flagged. */
-	hh = household(&w, w.v1, "L1", NULL);
+	hh = fx_household(w.db, w.v1, "L1", NULL);
 	setenv("KHUYENHOC_TODAY", "2025-03-01", 1);
 	cr_assert_eq(reg(&w, &w.off_v1, MODEL_FAMILY, hh, &id), 0);
 	cr_assert(models_get(db, &w.off_v1, id, &r, &err) == 0);
@@ -1041,7 +919,7 @@ BOTH(models_flow, evidence_files)
 	unsigned char *big;
 
 	world_init(&w, db);
-	hh = household(&w, w.v1, "E1", NULL);
+	hh = fx_household(w.db, w.v1, "E1", NULL);
 	cr_assert_eq(reg(&w, &w.off_v1, MODEL_FAMILY, hh, &id), 0);
 	cr_assert_eq(models_evidence_add(db, &w.off_v1, id, "A3.3", "tủ sách.jpg",
 	    "image/jpeg", "abc", 3, &eid, &err), 0);
@@ -1095,8 +973,8 @@ BOTH(models_flow, rollup_counts_the_unit_itself_and_each_child_once)
 	int64_t p1, p2, id;
 
 	world_init(&w, db);
-	p1 = person(&w, w.commune, "Lò Văn Ba", 3);
-	p2 = person(&w, w.v1, "Mai Thị Bốn", 1);
+	p1 = fx_person(w.db, w.commune, "Lò Văn Ba", 3);
+	p2 = fx_person(w.db, w.v1, "Mai Thị Bốn", 1);
 	cr_assert_eq(reg(&w, &w.off_c, MODEL_CITIZEN, p1, &id), 0);
 	memset(&in, 0, sizeof(in));
 	in.model = MODEL_CITIZEN;

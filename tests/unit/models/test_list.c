@@ -16,46 +16,14 @@
 #include "core/vntext.h"
 #include "models/models.h"
 #include "units/units.h"
+#include "../fixtures.h"
 #include "../testdb.h"
-
-#define BOTH(suite, name) \
-	static void name(struct db *db); \
-	Test(suite, name##_sqlite, .timeout = 120) \
-	{ \
-		struct db *db = testdb_open_units(); \
-		name(db); \
-		db_close(db); \
-	} \
-	Test(suite, name##_pg, .timeout = 120) \
-	{ \
-		struct db *db = testdb_open_units_pg(); \
-		if (db == NULL) \
-			cr_skip_test("KHUYENHOC_TEST_PG is not set"); \
-		name(db); \
-		db_close(db); \
-	} \
-	static void name(struct db *db)
 
 struct scene {
 	struct db *db;
 	struct actor sys, viewer;
 	int64_t commune, dong_hai, an_bien;
 };
-
-static int64_t
-village(struct scene *s, const char *code, const char *name)
-{
-	struct unit_input in = {code, name, "village", "2025-07-01", NULL, "", ""};
-	struct unit u = UNIT_INIT;
-	struct kh_err err = KH_ERR_INIT;
-	int64_t id;
-
-	cr_assert(units_create_org(s->db, &s->sys, s->commune, &in, &u, &err) == 0,
-	    "village %s: %s", code, err.detail);
-	id = u.id;
-	unit_cleanup(&u);
-	return id;
-}
 
 /* A person with the keys the people registry gives: name_key with a
  * leading space, the Vietnamese name sort key. */
@@ -106,22 +74,15 @@ reg(struct scene *s, const char *model, int64_t subject)
 static void
 scene_init(struct scene *s, struct db *db)
 {
-	struct criteria_load_stats st;
-	struct kh_err err = KH_ERR_INIT;
-	struct unit u = UNIT_INIT;
-
-	setenv("KHUYENHOC_TODAY", "2025-11-15", 1);
 	memset(s, 0, sizeof(*s));
 	s->db = db;
-	cr_assert(auth_system_actor(db, &s->sys, &err) == 0);
-	cr_assert(models_criteria_load(db, &s->sys, "data/criteria", &st,
-	    &err) == 0);
-	cr_assert(units_find(db, &s->sys, "11383", NULL, &u, &err) == 0);
-	s->commune = u.id;
-	unit_cleanup(&u);
+	fx_models_begin(db, "2025-11-15", &s->sys);
+	s->commune = fx_unit(db, &s->sys, "11383", NULL);
 	/* Codes in one order, names in the other. */
-	s->dong_hai = village(s, "11383-T01", "Tổ dân phố Đông Hải");
-	s->an_bien = village(s, "11383-T02", "Tổ dân phố An Biên");
+	s->dong_hai = fx_village(s->db, &s->sys, s->commune, "11383-T01",
+	    "Tổ dân phố Đông Hải");
+	s->an_bien = fx_village(s->db, &s->sys, s->commune, "11383-T02",
+	    "Tổ dân phố An Biên");
 	s->viewer.role = ROLE_VIEWER;
 	s->viewer.unit_id = s->commune;
 	snprintf(s->viewer.login, sizeof(s->viewer.login), "xem.lechan");

@@ -8,51 +8,8 @@
 #include "auth/users.h"
 #include "people/people.h"
 #include "units/units.h"
+#include "../fixtures.h"
 #include "../testdb.h"
-
-static int64_t
-unit_id(struct db *db, const struct actor *a, const char *code)
-{
-	struct unit u = UNIT_INIT;
-	struct kh_err err = KH_ERR_INIT;
-	int64_t id;
-
-	cr_assert(units_find(db, a, code, NULL, &u, &err) == 0, "unit %s", code);
-	id = u.id;
-	unit_cleanup(&u);
-	return id;
-}
-
-static int64_t
-add_village(struct db *db, const struct actor *a, const char *parent,
-    const char *code)
-{
-	struct unit_input in = {code, code, "village", "2025-07-01", NULL, "", ""};
-	struct unit u = UNIT_INIT;
-	struct kh_err err = KH_ERR_INIT;
-	int64_t id;
-
-	cr_assert(units_create_org(db, a, unit_id(db, a, parent), &in, &u, &err) == 0,
-	    "village %s: %s", code, err.detail);
-	id = u.id;
-	unit_cleanup(&u);
-	return id;
-}
-
-static void
-actor_for(struct db *db, const char *login, const char *role, const char *unit,
-    struct actor *out)
-{
-	struct actor sys;
-	struct kh_err err = KH_ERR_INIT;
-	struct user_input in = {login, "Người Thử", role, unit, "mat-khau-tot-1"};
-	char token[AUTH_TOKEN_LEN], csrf[AUTH_CSRF_LEN];
-
-	cr_assert(auth_system_actor(db, &sys, &err) == 0);
-	cr_assert(users_create(db, &sys, &in, NULL, &err) == 0, "%s", err.detail);
-	cr_assert(auth_login(db, login, "mat-khau-tot-1", "", token, csrf, out,
-	    &err) == 0);
-}
 
 /* A head of household in a new household; returns the household's id. */
 static int64_t
@@ -86,13 +43,14 @@ households_list(struct db *db)
 	struct actor off;
 	int64_t v;
 
-	actor_for(db, "cb.lechan", "officer", "11383", &off);
-	v = add_village(db, &off, "11383", "11383-T05");
+	fx_user(db, "cb.lechan", "officer", "11383", &off);
+	v = fx_village(db, &off, fx_unit(db, &off, "11383", NULL), "11383-T05",
+	    NULL);
 	add_household(db, &off, v, "10", "Trần Văn Bình", NULL);
 	add_household(db, &off, v, "2", "Nguyễn Thị Ánh", NULL);
 	add_household(db, &off, v, "H01", "Lê Văn Đức", NULL);
-	cr_assert(people_households(db, &off, unit_id(db, &off, "11383"), NULL, 0,
-	    0, &l, &err) == 0);
+	cr_assert(people_households(db, &off, fx_unit(db, &off, "11383", NULL),
+	    NULL, 0, 0, &l, &err) == 0);
 	cr_assert_eq(l.n, 3);
 	cr_assert_eq(l.total, 3);
 	cr_assert_str_eq(l.items[0].code, "2");
@@ -122,21 +80,23 @@ clan_members(struct db *db)
 	int64_t v, w, h1, h2, hx, head, clan, clan2, id;
 
 	cr_assert(auth_system_actor(db, &sys, &err) == 0);
-	actor_for(db, "cb.lechan", "officer", "11383", &off);
-	actor_for(db, "cb.hongbang", "officer", "11311", &other);
-	v = add_village(db, &off, "11383", "11383-T05");
-	w = add_village(db, &sys, "11311", "11311-T01");
+	fx_user(db, "cb.lechan", "officer", "11383", &off);
+	fx_user(db, "cb.hongbang", "officer", "11311", &other);
+	v = fx_village(db, &off, fx_unit(db, &off, "11383", NULL), "11383-T05",
+	    NULL);
+	w = fx_village(db, &sys, fx_unit(db, &sys, "11311", NULL), "11311-T01",
+	    NULL);
 	h1 = add_household(db, &off, v, "1", "Nguyễn Văn Hùng", &head);
 	h2 = add_household(db, &off, v, "2", "Nguyễn Thị Lan", NULL);
 	hx = add_household(db, &sys, w, "1", "Nguyễn Văn Xa", NULL);
 
-	cr_assert_eq(people_clan_create(db, &off, unit_id(db, &off, "11383"), "  ",
-	    "", 0, &id, &err), KH_E_INVALID);
+	cr_assert_eq(people_clan_create(db, &off, fx_unit(db, &off, "11383",
+	    NULL), "  ", "", 0, &id, &err), KH_E_INVALID);
 	cr_assert_str_eq(err.field, "name");
-	cr_assert(people_clan_create(db, &off, unit_id(db, &off, "11383"),
+	cr_assert(people_clan_create(db, &off, fx_unit(db, &off, "11383", NULL),
 	    "Họ Nguyễn", "Chi 2", head, &clan, &err) == 0, "%s", err.detail);
-	cr_assert_eq(people_clan_create(db, &off, unit_id(db, &off, "11383"),
-	    "Họ Nguyễn", "Chi 2", 0, &id, &err), KH_E_CONFLICT);
+	cr_assert_eq(people_clan_create(db, &off, fx_unit(db, &off, "11383",
+	    NULL), "Họ Nguyễn", "Chi 2", 0, &id, &err), KH_E_CONFLICT);
 	cr_assert(people_clan_create(db, &off, v, "Họ Đào", "", 0, &clan2,
 	    &err) == 0);
 	/* Another commune's officer may not create one here, nor read it. */
@@ -168,12 +128,14 @@ clan_members(struct db *db)
 		household_list_cleanup(&l);
 	}
 	/* Vietnamese order: "Họ Đào" comes before "Họ Nguyễn". */
-	cr_assert(people_clans(db, &off, unit_id(db, &off, "11383"), &cl, &err) == 0);
+	cr_assert(people_clans(db, &off, fx_unit(db, &off, "11383", NULL), &cl,
+	    &err) == 0);
 	cr_assert_eq(cl.n, 2);
 	cr_assert_str_eq(cl.items[0].name, "Họ Đào");
 	cr_assert_str_eq(cl.items[1].name, "Họ Nguyễn");
 	clan_list_cleanup(&cl);
-	cr_assert(people_clans(db, &sys, unit_id(db, &sys, "11311"), &cl, &err) == 0);
+	cr_assert(people_clans(db, &sys, fx_unit(db, &sys, "11311", NULL), &cl,
+	    &err) == 0);
 	cr_assert_eq(cl.n, 0);
 	clan_list_cleanup(&cl);
 	db_close(db);

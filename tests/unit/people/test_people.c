@@ -13,51 +13,8 @@
 #include "people/import.h"
 #include "people/people.h"
 #include "units/units.h"
+#include "../fixtures.h"
 #include "../testdb.h"
-
-static int64_t
-unit_id(struct db *db, const struct actor *a, const char *code)
-{
-	struct unit u = UNIT_INIT;
-	struct kh_err err = KH_ERR_INIT;
-	int64_t id;
-
-	cr_assert(units_find(db, a, code, NULL, &u, &err) == 0, "unit %s", code);
-	id = u.id;
-	unit_cleanup(&u);
-	return id;
-}
-
-static int64_t
-add_village(struct db *db, const struct actor *a, const char *parent,
-    const char *code, const char *name)
-{
-	struct unit_input in = {code, name, "village", "2025-07-01", NULL, "", ""};
-	struct unit u = UNIT_INIT;
-	struct kh_err err = KH_ERR_INIT;
-	int64_t id;
-
-	cr_assert(units_create_org(db, a, unit_id(db, a, parent), &in, &u, &err) == 0,
-	    "village %s: %s", code, err.detail);
-	id = u.id;
-	unit_cleanup(&u);
-	return id;
-}
-
-static void
-actor_for(struct db *db, const char *login, const char *role, const char *unit,
-    struct actor *out)
-{
-	struct actor sys;
-	struct kh_err err = KH_ERR_INIT;
-	struct user_input in = {login, "Người Thử", role, unit, "mat-khau-tot-1"};
-	char token[AUTH_TOKEN_LEN], csrf[AUTH_CSRF_LEN];
-
-	cr_assert(auth_system_actor(db, &sys, &err) == 0);
-	cr_assert(users_create(db, &sys, &in, NULL, &err) == 0, "%s", err.detail);
-	cr_assert(auth_login(db, login, "mat-khau-tot-1", "", token, csrf, out,
-	    &err) == 0);
-}
 
 static void
 add_person(struct db *db, const struct actor *a, int64_t unit,
@@ -84,15 +41,16 @@ Test(people, lists_sort_the_vietnamese_way_and_search_without_diacritics)
 	struct actor off;
 	int64_t v;
 
-	actor_for(db, "cb.lechan", "officer", "11383", &off);
-	v = add_village(db, &off, "11383", "11383-T05", "Tổ dân phố số 5");
+	fx_user(db, "cb.lechan", "officer", "11383", &off);
+	v = fx_village(db, &off, fx_unit(db, &off, "11383", NULL), "11383-T05",
+	    "Tổ dân phố số 5");
 	add_person(db, &off, v, "Trần Văn Bình", NULL, 0);
 	add_person(db, &off, v, "Nguyễn Thị Ánh", NULL, 0);
 	add_person(db, &off, v, "Lê Văn An", NULL, 0);
 	add_person(db, &off, v, "Phạm Đức", NULL, 0);
 	add_person(db, &off, v, "Vũ Dũng", NULL, 0);
 	memset(&q, 0, sizeof(q));
-	q.unit_id = unit_id(db, &off, "11383");
+	q.unit_id = fx_unit(db, &off, "11383", NULL);
 	cr_assert(people_list(db, &off, &q, &l, &err) == 0);
 	cr_assert_eq(l.n, 5);
 	cr_assert_eq(l.total, 5);
@@ -122,15 +80,16 @@ Test(people, id_numbers_are_unique_checked_and_masked_for_viewers)
 	char shown[16];
 	int64_t u;
 
-	actor_for(db, "cb.lechan", "officer", "11383", &off);
-	actor_for(db, "xem.lechan", "viewer", "11383", &viewer);
-	u = unit_id(db, &off, "11383");
+	fx_user(db, "cb.lechan", "officer", "11383", &off);
+	fx_user(db, "xem.lechan", "viewer", "11383", &viewer);
+	u = fx_unit(db, &off, "11383", NULL);
 	add_person(db, &off, u, "Đỗ Văn Hải", "031080001234", 0);
 	add_person(db, &off, u, "Đỗ Văn Hà", "031080001234", KH_E_CONFLICT);
 	add_person(db, &off, u, "Đỗ Thị Hoa", "12345", KH_E_INVALID);
 	add_person(db, &off, u, "", NULL, KH_E_INVALID);
 	add_person(db, &viewer, u, "Không Được", NULL, KH_E_FORBIDDEN);
-	add_person(db, &off, unit_id(db, &off, "11383"), "Hồ Thị Mai", "123456789", 0);
+	add_person(db, &off, fx_unit(db, &off, "11383", NULL), "Hồ Thị Mai",
+	    "123456789", 0);
 	people_id_display(&off, "031080001234", shown, sizeof(shown));
 	cr_assert_str_eq(shown, "031080001234");
 	people_id_display(&viewer, "031080001234", shown, sizeof(shown));
@@ -149,12 +108,13 @@ Test(people, another_commune_is_out_of_scope)
 	struct actor sys, off;
 
 	cr_assert(auth_system_actor(db, &sys, &err) == 0);
-	actor_for(db, "cb.lechan", "officer", "11383", &off);
-	add_person(db, &sys, unit_id(db, &sys, "11311"), "Người Hồng Bàng", NULL, 0);
-	add_person(db, &off, unit_id(db, &sys, "11311"), "Không Được", NULL,
-	    KH_E_FORBIDDEN);
+	fx_user(db, "cb.lechan", "officer", "11383", &off);
+	add_person(db, &sys, fx_unit(db, &sys, "11311", NULL),
+	    "Người Hồng Bàng", NULL, 0);
+	add_person(db, &off, fx_unit(db, &sys, "11311", NULL), "Không Được",
+	    NULL, KH_E_FORBIDDEN);
 	memset(&q, 0, sizeof(q));
-	q.unit_id = unit_id(db, &sys, "11311");
+	q.unit_id = fx_unit(db, &sys, "11311", NULL);
 	cr_assert_eq(people_list(db, &off, &q, &l, &err), KH_E_FORBIDDEN);
 	db_close(db);
 }
@@ -197,9 +157,10 @@ Test(people, messy_import_reports_rows_and_retries_do_not_duplicate)
 	int64_t commune;
 	size_t i;
 
-	actor_for(db, "cb.lechan", "officer", "11383", &off);
-	add_village(db, &off, "11383", "11383-T05", "Tổ dân phố số 5");
-	commune = unit_id(db, &off, "11383");
+	fx_user(db, "cb.lechan", "officer", "11383", &off);
+	fx_village(db, &off, fx_unit(db, &off, "11383", NULL), "11383-T05",
+	    "Tổ dân phố số 5");
+	commune = fx_unit(db, &off, "11383", NULL);
 	/* All or nothing: four bad rows keep the whole file out. */
 	cr_assert(people_import_file(db, &off, commune, path, PEOPLE_IMPORT_ALL,
 	    false, &r, &err) == 0, "%s %s", err.msg ? err.msg : "", err.detail);
@@ -289,13 +250,13 @@ Test(people, cp1258_csv_with_commas_arrives_in_nfc)
 	cr_assert(iconv(cd, &in, &inleft, &o, &outleft) != (size_t)-1);
 	iconv_close(cd);
 	path = temp_file(".csv", out, sizeof(out) - outleft);
-	actor_for(db, "cb.lechan", "officer", "11383", &off);
-	cr_assert(people_import_file(db, &off, unit_id(db, &off, "11383"), path,
-	    PEOPLE_IMPORT_ALL, false, &r, &err) == 0, "%s", err.detail);
+	fx_user(db, "cb.lechan", "officer", "11383", &off);
+	cr_assert(people_import_file(db, &off, fx_unit(db, &off, "11383", NULL),
+	    path, PEOPLE_IMPORT_ALL, false, &r, &err) == 0, "%s", err.detail);
 	cr_assert_eq(r.imported, 1);
 	people_import_result_cleanup(&r);
 	memset(&q, 0, sizeof(q));
-	q.unit_id = unit_id(db, &off, "11383");
+	q.unit_id = fx_unit(db, &off, "11383", NULL);
 	q.q = "dang thi huyen trang";
 	cr_assert(people_list(db, &off, &q, &l, &err) == 0);
 	cr_assert_eq(l.n, 1);
@@ -315,9 +276,9 @@ Test(people, a_file_without_a_name_column_is_refused_whole)
 	const char csv[] = "STT,Ngày sinh\n1,01/01/1990\n";
 	char *path = temp_file(".csv", csv, sizeof(csv) - 1);
 
-	actor_for(db, "cb.lechan", "officer", "11383", &off);
-	cr_assert_eq(people_import_file(db, &off, unit_id(db, &off, "11383"), path,
-	    PEOPLE_IMPORT_ALL, false, &r, &err), KH_E_INVALID);
+	fx_user(db, "cb.lechan", "officer", "11383", &off);
+	cr_assert_eq(people_import_file(db, &off, fx_unit(db, &off, "11383",
+	    NULL), path, PEOPLE_IMPORT_ALL, false, &r, &err), KH_E_INVALID);
 	cr_assert_str_eq(err.field, "full_name");
 	unlink(path);
 	free(path);

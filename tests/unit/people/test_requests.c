@@ -13,35 +13,8 @@
 #include "core/buf.h"
 #include "people/people.h"
 #include "units/units.h"
+#include "../fixtures.h"
 #include "../testdb.h"
-
-static int64_t
-unit_id(struct db *db, const struct actor *a, const char *code)
-{
-	struct unit u = UNIT_INIT;
-	struct kh_err err = KH_ERR_INIT;
-	int64_t id;
-
-	cr_assert(units_find(db, a, code, NULL, &u, &err) == 0, "unit %s", code);
-	id = u.id;
-	unit_cleanup(&u);
-	return id;
-}
-
-static void
-actor_for(struct db *db, const char *login, const char *role, const char *unit,
-    struct actor *out)
-{
-	struct actor sys;
-	struct kh_err err = KH_ERR_INIT;
-	struct user_input in = {login, "Người Thử", role, unit, "mat-khau-tot-1"};
-	char token[AUTH_TOKEN_LEN], csrf[AUTH_CSRF_LEN];
-
-	cr_assert(auth_system_actor(db, &sys, &err) == 0);
-	cr_assert(users_create(db, &sys, &in, NULL, &err) == 0, "%s", err.detail);
-	cr_assert(auth_login(db, login, "mat-khau-tot-1", "", token, csrf, out,
-	    &err) == 0);
-}
 
 static int64_t
 add_person(struct db *db, const struct actor *a, int64_t unit,
@@ -115,8 +88,8 @@ correction_and_erasure(struct db *db)
 	int64_t v, id, rq, words;
 	char *log;
 
-	actor_for(db, "cb.yc", "officer", "11383", &off);
-	v = unit_id(db, &off, "11383");
+	fx_user(db, "cb.yc", "officer", "11383", &off);
+	v = fx_unit(db, &off, "11383", NULL);
 	id = add_person(db, &off, v, "Hoàng Thị Xuyến", "001180012345",
 	    "0912345678");
 	add_person(db, &off, v, "Lê Văn Khải", NULL, "");
@@ -243,10 +216,10 @@ retention_restriction_consent_scope(struct db *db)
 	int64_t v, id, set, dec, rq, cid;
 	char *json = NULL;
 
-	actor_for(db, "cb.yc2", "officer", "11383", &off);
-	actor_for(db, "xem.yc2", "viewer", "11383", &view);
-	actor_for(db, "cb.khac", "officer", "11311", &other);
-	v = unit_id(db, &off, "11383");
+	fx_user(db, "cb.yc2", "officer", "11383", &off);
+	fx_user(db, "xem.yc2", "viewer", "11383", &view);
+	fx_user(db, "cb.khac", "officer", "11311", &other);
+	v = fx_unit(db, &off, "11383", NULL);
 	id = add_person(db, &off, v, "Đỗ Minh Quân", "001190054321", "0987");
 
 	/* A recognition decision names the person. */

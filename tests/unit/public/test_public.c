@@ -17,27 +17,10 @@
 #include "people/people.h"
 #include "public/public.h"
 #include "units/units.h"
+#include "../fixtures.h"
 #include "../testdb.h"
 
 #define TODAY "2025-11-15"
-
-#define BOTH(suite, name) \
-	static void name(struct db *db); \
-	Test(suite, name##_sqlite, .timeout = 120) \
-	{ \
-		struct db *db = testdb_open_units(); \
-		name(db); \
-		db_close(db); \
-	} \
-	Test(suite, name##_pg, .timeout = 120) \
-	{ \
-		struct db *db = testdb_open_units_pg(); \
-		if (db == NULL) \
-			cr_skip_test("KHUYENHOC_TEST_PG is not set"); \
-		name(db); \
-		db_close(db); \
-	} \
-	static void name(struct db *db)
 
 struct world {
 	struct db *db;
@@ -49,67 +32,19 @@ struct world {
 	int64_t commune, v1, v2, other;
 };
 
-static int64_t
-unit_id(struct world *w, const char *code)
-{
-	struct unit u = UNIT_INIT;
-	struct kh_err err = KH_ERR_INIT;
-	int64_t id;
-
-	cr_assert(units_find(w->db, &w->sys, code, NULL, &u, &err) == 0,
-	    "unit %s", code);
-	id = u.id;
-	unit_cleanup(&u);
-	return id;
-}
-
-static int64_t
-add_village(struct world *w, int64_t parent, const char *code,
-    const char *name)
-{
-	struct unit_input in = {code, name, "village", "2025-07-01", NULL, "", ""};
-	struct unit u = UNIT_INIT;
-	struct kh_err err = KH_ERR_INIT;
-	int64_t id;
-
-	cr_assert(units_create_org(w->db, &w->sys, parent, &in, &u, &err) == 0,
-	    "village %s: %s", code, err.detail);
-	id = u.id;
-	unit_cleanup(&u);
-	return id;
-}
-
-static void
-actor(struct actor *a, const char *login, enum role role, int64_t unit)
-{
-	memset(a, 0, sizeof(*a));
-	snprintf(a->login, sizeof(a->login), "%s", login);
-	snprintf(a->full_name, sizeof(a->full_name), "Người Thử");
-	snprintf(a->lang, sizeof(a->lang), "en");
-	a->role = role;
-	a->unit_id = unit;
-}
-
 static void
 world_init(struct world *w, struct db *db)
 {
-	struct criteria_load_stats st;
-	struct kh_err err = KH_ERR_INIT;
-
-	setenv("KHUYENHOC_TODAY", TODAY, 1);
 	memset(w, 0, sizeof(*w));
 	w->db = db;
-	cr_assert(auth_system_actor(db, &w->sys, &err) == 0);
-	cr_assert(models_criteria_load(db, &w->sys, "data/criteria", &st, &err) == 0,
-	    "load: %s %s", err.msg ? err.msg : "", err.detail);
-	w->commune = unit_id(w, "11383");
-	w->other = unit_id(w, "11311");
-	w->v1 = add_village(w, w->commune, "11383-T01", "Tổ dân phố số 1");
-	w->v2 = add_village(w, w->commune, "11383-T02", "Tổ dân phố số 2");
-	actor(&w->off_v1, "bkh.to1", ROLE_OFFICER, w->v1);
-	actor(&w->off_c, "hkh.lechan", ROLE_OFFICER, w->commune);
-	actor(&w->viewer_c, "xem.lechan", ROLE_VIEWER, w->commune);
-	actor(&w->off_other, "hkh.hongbang", ROLE_OFFICER, w->other);
+	fx_models_begin(db, TODAY, &w->sys);
+	w->commune = fx_unit(w->db, &w->sys, "11383", NULL);
+	w->other = fx_unit(w->db, &w->sys, "11311", NULL);
+	fx_two_groups(db, &w->sys, w->commune, "11383", &w->v1, &w->v2);
+	fx_actor(&w->off_v1, "bkh.to1", ROLE_OFFICER, w->v1);
+	fx_actor(&w->off_c, "hkh.lechan", ROLE_OFFICER, w->commune);
+	fx_actor(&w->viewer_c, "xem.lechan", ROLE_VIEWER, w->commune);
+	fx_actor(&w->off_other, "hkh.hongbang", ROLE_OFFICER, w->other);
 }
 
 /* Group 1 answers of the QĐ 244 form: 80 points of 100. */

@@ -24,57 +24,16 @@
 #include "reports/reports.h"
 #include "reports/reports_impl.h"
 #include "units/units.h"
+#include "../fixtures.h"
 #include "../testdb.h"
-
-#define BOTH(suite, name) \
-	static void name(struct db *db); \
-	Test(suite, name##_sqlite, .timeout = 120) \
-	{ \
-		struct db *db = testdb_open_units(); \
-		name(db); \
-		db_close(db); \
-	} \
-	Test(suite, name##_pg, .timeout = 120) \
-	{ \
-		struct db *db = testdb_open_units_pg(); \
-		if (db == NULL) \
-			cr_skip_test("KHUYENHOC_TEST_PG is not set"); \
-		name(db); \
-		db_close(db); \
-	} \
-	static void name(struct db *db)
 
 struct world {
 	struct db *db;
 	struct actor sys;
 };
 
-static int64_t
-unit_at(struct world *w, const char *code, const char *on)
-{
-	struct unit u = UNIT_INIT;
-	struct kh_err err = KH_ERR_INIT;
-	int64_t id;
-
-	cr_assert(units_find(w->db, &w->sys, code, on, &u, &err) == 0,
-	    "unit %s on %s", code, on);
-	id = u.id;
-	unit_cleanup(&u);
-	return id;
-}
-
-#define OLD(w, code) unit_at(w, code, UNITS_OLD_STRUCTURE_TO)
-#define NEW(w, code) unit_at(w, code, UNITS_NEW_STRUCTURE_FROM)
-
-static void
-actor(struct actor *a, const char *login, enum role role, int64_t unit)
-{
-	memset(a, 0, sizeof(*a));
-	snprintf(a->login, sizeof(a->login), "%s", login);
-	snprintf(a->lang, sizeof(a->lang), "en");
-	a->role = role;
-	a->unit_id = unit;
-}
+#define OLD(w, code) fx_unit((w)->db, &(w)->sys, code, UNITS_OLD_STRUCTURE_TO)
+#define NEW(w, code) fx_unit((w)->db, &(w)->sys, code, UNITS_NEW_STRUCTURE_FROM)
 
 static void
 world_init(struct world *w, struct db *db)
@@ -331,12 +290,12 @@ BOTH(reports_flow, submit_return_approve_lock_reopen)
 	commune = NEW(&w, "11383");
 	other = NEW(&w, "11311");
 	city = NEW(&w, "31");
-	actor(&off, "hkh.lechan", ROLE_OFFICER, commune);
-	actor(&off_other, "hkh.hongbang", ROLE_OFFICER, other);
-	actor(&mgr_c, "ql.lechan", ROLE_MANAGER, commune);
-	actor(&city_mgr, "hkh.haiphong", ROLE_MANAGER, city);
-	actor(&city_off, "cb.haiphong", ROLE_OFFICER, city);
-	actor(&city_view, "xem.haiphong", ROLE_VIEWER, city);
+	fx_actor(&off, "hkh.lechan", ROLE_OFFICER, commune);
+	fx_actor(&off_other, "hkh.hongbang", ROLE_OFFICER, other);
+	fx_actor(&mgr_c, "ql.lechan", ROLE_MANAGER, commune);
+	fx_actor(&city_mgr, "hkh.haiphong", ROLE_MANAGER, city);
+	fx_actor(&city_off, "cb.haiphong", ROLE_OFFICER, city);
+	fx_actor(&city_view, "xem.haiphong", ROLE_VIEWER, city);
 
 	/* Bad values are kept as typed and listed, field by field. */
 	id = save_as(&w, &off, "yearly", commune, "2025", bad, &np);
@@ -393,7 +352,7 @@ BOTH(reports_flow, submit_return_approve_lock_reopen)
 	cr_expect_eq(reports_approve(db, &mgr_c, id, NULL, &err), KH_E_FORBIDDEN);
 	cr_expect_eq(reports_approve(db, &city_off, id, NULL, &err),
 	    KH_E_FORBIDDEN);
-	actor(&off_other, "ql.hongbang", ROLE_MANAGER, other);
+	fx_actor(&off_other, "ql.hongbang", ROLE_MANAGER, other);
 	cr_expect_eq(reports_approve(db, &off_other, id, NULL, &err),
 	    KH_E_FORBIDDEN);
 	/* Returned with a comment (required), corrected, resubmitted. */
@@ -465,10 +424,11 @@ BOTH(reports_flow, district_approves_before_july_2025)
 
 	world_init(&w, db);
 	commune = OLD(&w, "11395");
-	actor(&off, "hkh.hangkenh", ROLE_OFFICER, commune);
-	actor(&dist_mgr, "hkh.q.lechan", ROLE_MANAGER, OLD(&w, "305"));
-	actor(&other_dist_mgr, "hkh.q.ngoquyen", ROLE_MANAGER, OLD(&w, "304"));
-	actor(&city_mgr, "hkh.haiphong", ROLE_MANAGER, NEW(&w, "31"));
+	fx_actor(&off, "hkh.hangkenh", ROLE_OFFICER, commune);
+	fx_actor(&dist_mgr, "hkh.q.lechan", ROLE_MANAGER, OLD(&w, "305"));
+	fx_actor(&other_dist_mgr, "hkh.q.ngoquyen", ROLE_MANAGER, OLD(&w,
+	    "304"));
+	fx_actor(&city_mgr, "hkh.haiphong", ROLE_MANAGER, NEW(&w, "31"));
 	cr_assert(reports_assign(db, &w.sys, "study-month", "commune", "2023-KH",
 	    "2023-10-10", &err) == 0);
 	setenv("KHUYENHOC_TODAY", "2023-10-12", 1);
@@ -677,7 +637,7 @@ BOTH(reports_consolidate, old_to_new_whole_and_partial_merges)
 	{
 		struct actor mgr;
 
-		actor(&mgr, "ql", ROLE_MANAGER, NEW(&w, "31"));
+		fx_actor(&mgr, "ql", ROLE_MANAGER, NEW(&w, "31"));
 		cr_expect_eq(reports_share_set(db, &mgr, "11344", "11383", 5000, "",
 		    &err), KH_E_FORBIDDEN);
 	}

@@ -12,25 +12,8 @@
 
 #include "reports/reports.h"
 #include "units/units.h"
+#include "../fixtures.h"
 #include "../testdb.h"
-
-#define BOTH(suite, name) \
-	static void name(struct db *db); \
-	Test(suite, name##_sqlite, .timeout = 120) \
-	{ \
-		struct db *db = testdb_open_units(); \
-		name(db); \
-		db_close(db); \
-	} \
-	Test(suite, name##_pg, .timeout = 120) \
-	{ \
-		struct db *db = testdb_open_units_pg(); \
-		if (db == NULL) \
-			cr_skip_test("KHUYENHOC_TEST_PG is not set"); \
-		name(db); \
-		db_close(db); \
-	} \
-	static void name(struct db *db)
 
 static const struct report_share_pair *
 pair(const struct report_share_list *l, const char *old_code,
