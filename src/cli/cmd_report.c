@@ -106,8 +106,24 @@ print_problems(const struct report_problems *p)
 
 /* ---- forms, assign ---- */
 
+/* A folder of definitions loaded by the reports module: report forms or
+ * indicators, with what the command prints of the counts. */
+struct loader {
+	const char *folder;	/* under the project's data folder */
+	int (*load)(struct db *, const struct actor *, const char *,
+	    struct report_load_stats *, struct kh_err *);
+	const char *loaded, *updated, *unchanged;	/* msgids */
+};
+
+static const struct loader forms_loader = {"reports", reports_forms_load,
+    N_("Report forms loaded"), N_("Report forms updated"),
+    N_("Report forms unchanged")};
+static const struct loader indicators_loader = {"indicators",
+    reports_indicators_load, N_("Indicators loaded"),
+    N_("Indicators updated"), N_("Indicators unchanged")};
+
 static int
-forms_load(struct cli_opt *o)
+load_folder(struct cli_opt *o, const struct loader *l)
 {
 	struct report_load_stats st;
 	struct kh_err err = KH_ERR_INIT;
@@ -117,23 +133,20 @@ forms_load(struct cli_opt *o)
 	int rc;
 
 	dir = o[O_DIR].value != NULL ? xstrdup(o[O_DIR].value) :
-	    cli_data_dir("reports", "README.md");
+	    cli_data_dir(l->folder, "README.md");
 	rc = cli_open_system(o[O_DB].value, &db, &sys);
 	if (rc != 0) {
 		free(dir);
 		return rc;
 	}
-	rc = reports_forms_load(db, &sys, dir, &st, &err);
+	rc = l->load(db, &sys, dir, &st, &err);
 	db_close(db);
 	free(dir);
 	if (rc != 0)
 		return cli_fail(&err);
-	printf("%s: %d\n", i18n_tr(cli_lang(), N_("Report forms loaded")),
-	    st.loaded);
-	printf("%s: %d\n", i18n_tr(cli_lang(), N_("Report forms updated")),
-	    st.updated);
-	printf("%s: %d\n", i18n_tr(cli_lang(), N_("Report forms unchanged")),
-	    st.unchanged);
+	printf("%s: %d\n", i18n_tr(cli_lang(), l->loaded), st.loaded);
+	printf("%s: %d\n", i18n_tr(cli_lang(), l->updated), st.updated);
+	printf("%s: %d\n", i18n_tr(cli_lang(), l->unchanged), st.unchanged);
 	return 0;
 }
 
@@ -492,7 +505,7 @@ cmd_report(int argc, char **argv)
 		return usage();
 	if (strcmp(pos[0], "forms") == 0 && npos == 2 &&
 	    strcmp(pos[1], "load") == 0)
-		return forms_load(o);
+		return load_folder(o, &forms_loader);
 	if (strcmp(pos[0], "forms") == 0 && npos == 2 &&
 	    strcmp(pos[1], "list") == 0)
 		return forms_list(o);
@@ -515,36 +528,6 @@ cmd_report(int argc, char **argv)
 }
 
 /* ---- indicators ---- */
-
-static int
-indicators_load(struct cli_opt *o)
-{
-	struct report_load_stats st;
-	struct kh_err err = KH_ERR_INIT;
-	struct actor sys;
-	struct db *db;
-	char *dir;
-	int rc;
-
-	dir = o[O_DIR].value != NULL ? xstrdup(o[O_DIR].value) :
-	    cli_data_dir("indicators", "README.md");
-	rc = cli_open_system(o[O_DB].value, &db, &sys);
-	if (rc != 0) {
-		free(dir);
-		return rc;
-	}
-	rc = reports_indicators_load(db, &sys, dir, &st, &err);
-	db_close(db);
-	free(dir);
-	if (rc != 0)
-		return cli_fail(&err);
-	printf("%s: %d\n", i18n_tr(cli_lang(), N_("Indicators loaded")), st.loaded);
-	printf("%s: %d\n", i18n_tr(cli_lang(), N_("Indicators updated")),
-	    st.updated);
-	printf("%s: %d\n", i18n_tr(cli_lang(), N_("Indicators unchanged")),
-	    st.unchanged);
-	return 0;
-}
 
 static int
 indicators_show(struct cli_opt *o)
@@ -641,7 +624,7 @@ cmd_indicator(int argc, char **argv)
 	if (cli_parse(argc, argv, o, O_N, pos, 4, &npos) != 0)
 		return 2;
 	if (npos == 1 && strcmp(pos[0], "load") == 0)
-		return indicators_load(o);
+		return load_folder(o, &indicators_loader);
 	if (npos == 1 && strcmp(pos[0], "show") == 0)
 		return indicators_show(o);
 	return cli_usage_error(N_("Use: khuyenhoc indicator load|show --unit CODE"
