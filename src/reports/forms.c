@@ -931,12 +931,122 @@ reports_form_get(struct db *db, const struct actor *a, const char *code,
 	return reports_form_load_id(db, id, out, err);
 }
 
+/*
+ * Store one parsed form: add it, replace it while no unit has a report on
+ * it, or leave it when its text is the same. The caller holds the
+ * transaction.
+ */
+static int
+form_store_parsed(struct db *db, const struct actor *a,
+    const struct report_form *f, const char *stamp,
+    struct report_load_stats *stats, struct kh_err *err)
+{
+	char *old = NULL, idstr[24];
+	int64_t id = 0, used = 0, old_fields = 0;
+	json_t *before = NULL, *after;
+	const char *action = "load";
+	int rc;
+
+	rc = db_query_int(db, "SELECT id FROM report_forms WHERE code = $1",
+	    DB_ARGS(DB_TEXT(f->code)), &id, err);
+	if (rc == KH_E_NOT_FOUND) {
+		kh_err_clear(err);
+		rc = db_query_int(db, "INSERT INTO report_forms (code,"
+		    " title_vi, n_fields, verified, json, created_at,"
+		    " updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)"
+		    " RETURNING id", DB_ARGS(DB_TEXT(f->code),
+		    DB_TEXT(f->title_vi), DB_INT(f->n_fields),
+		    DB_INT(f->verified), DB_TEXT(f->json), DB_TEXT(stamp)),
+		    &id, err);
+		if (rc == 0)
+			stats->loaded++;
+	} else if (rc == 0) {
+		rc = db_query_text(db, "SELECT json FROM report_forms"
+		    " WHERE id = $1", DB_ARGS(DB_INT(id)), &old, err);
+		if (rc == 0 && strcmp(old, f->json) == 0) {
+			stats->unchanged++;
+			free(old);
+			return 0;
+		}
+		free(old);
+		if (rc == 0)
+			rc = db_query_int(db, "SELECT count(*) FROM"
+			    " report_submissions WHERE form_id = $1",
+			    DB_ARGS(DB_INT(id)), &used, err);
+		if (rc == 0 && used > 0)
+			rc = kh_fail(err, KH_E_CONFLICT, N_("Form %s already"
+			    " has reports, so its changed file was not loaded;"
+			    " give the changed form a new code."), f->code);
+		if (rc == 0)
+			rc = db_query_int(db, "SELECT n_fields FROM report_forms"
+			    " WHERE id = $1", DB_ARGS(DB_INT(id)), &old_fields,
+			    err);
+		if (rc == 0)
+			rc = db_exec_args(db, "UPDATE report_forms SET"
+			    " title_vi = $2, n_fields = $3, verified = $4,"
+			    " json = $5, updated_at = $6 WHERE id = $1",
+			    DB_ARGS(DB_INT(id), DB_TEXT(f->title_vi),
+			    DB_INT(f->n_fields), DB_INT(f->verified),
+			    DB_TEXT(f->json), DB_TEXT(stamp)), NULL, err);
+		if (rc == 0) {
+			stats->updated++;
+			action = "replace";
+			before = json_pack("{s:s, s:I}", "code", f->code,
+			    "fields", (json_int_t)old_fields);
+		}
+	}
+	if (rc != 0)
+		return rc;
+	reports_id_str(id, idstr);
+	after = json_pack("{s:s, s:I}", "code", f->code, "fields",
+	    (json_int_t)f->n_fields);
+	rc = audit_record(db, a, 0, action, "report_form", idstr, before, after,
+	    err);
+	json_decref(before);
+	json_decref(after);
+	return rc;
+}
+
+int
+reports_form_store(struct db *db, const struct actor *a, const char *text,
+    char code[48], struct report_load_stats *stats, struct kh_err *err)
+{
+	struct report_form f;
+	char stamp[STAMP_LEN];
+	int rc;
+
+	if (code != NULL)
+		code[0] = '\0';
+	rc = auth_need_role(a, ROLE_ADMIN, err);
+	if (rc == 0)
+		rc = reports_form_parse(text, &f, err);
+	if (rc != 0)
+		return rc;
+	if (code != NULL)
+		snprintf(code, 48, "%s", f.code);
+	/* Nested in the directory loader's transaction when it calls. */
+	rc = db_begin(db, err);
+	if (rc != 0) {
+		report_form_cleanup(&f);
+		return rc;
+	}
+	stamp_now(stamp);
+	rc = form_store_parsed(db, a, &f, stamp, stats, err);
+	if (rc == 0)
+		rc = reports_generation_bump(db, err);
+	if (rc == 0)
+		rc = db_commit(db, err);
+	else
+		db_rollback(db);
+	report_form_cleanup(&f);
+	return rc;
+}
+
 int
 reports_forms_load(struct db *db, const struct actor *a, const char *dir,
     struct report_load_stats *stats, struct kh_err *err)
 {
-	struct report_form *forms = NULL;
-	char **names = NULL, stamp[STAMP_LEN];
+	char **names = NULL, **texts = NULL;
 	size_t n = 0, i;
 	int rc;
 
@@ -946,91 +1056,41 @@ reports_forms_load(struct db *db, const struct actor *a, const char *dir,
 		rc = reports_json_files(dir, &names, &n, err);
 	if (rc != 0)
 		return rc;
-	forms = xcalloc(n + 1, sizeof(*forms));
+	/* Every file is read and checked before anything is stored, so that
+	 * a broken file leaves the stored forms as they were. */
+	texts = xcalloc(n + 1, sizeof(*texts));
 	for (i = 0; rc == 0 && i < n; i++) {
-		char *path = xasprintf("%s/%s", dir, names[i]), *text;
+		char *path = xasprintf("%s/%s", dir, names[i]);
+		struct report_form f;
 
-		text = reports_read_file(path, err);
+		texts[i] = reports_read_file(path, err);
 		free(path);
-		if (text == NULL) {
+		if (texts[i] == NULL) {
 			rc = KH_E_IO;
 			break;
 		}
-		rc = reports_form_parse(text, &forms[i], err);
-		free(text);
+		rc = reports_form_parse(texts[i], &f, err);
 		if (rc != 0)
 			kh_err_detail(err, "in %s", names[i]);
+		else
+			report_form_cleanup(&f);
 	}
 	if (rc == 0)
 		rc = db_begin(db, err);
 	if (rc != 0)
 		goto out;
-	stamp_now(stamp);
-	for (i = 0; rc == 0 && i < n; i++) {
-		struct report_form *f = &forms[i];
-		char *old = NULL, idstr[24];
-		int64_t id = 0, used = 0;
-		json_t *after;
-
-		rc = db_query_int(db, "SELECT id FROM report_forms WHERE code = $1",
-		    DB_ARGS(DB_TEXT(f->code)), &id, err);
-		if (rc == KH_E_NOT_FOUND) {
-			kh_err_clear(err);
-			rc = db_query_int(db, "INSERT INTO report_forms (code,"
-			    " title_vi, n_fields, verified, json, created_at,"
-			    " updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)"
-			    " RETURNING id", DB_ARGS(DB_TEXT(f->code),
-			    DB_TEXT(f->title_vi), DB_INT(f->n_fields),
-			    DB_INT(f->verified), DB_TEXT(f->json), DB_TEXT(stamp)),
-			    &id, err);
-			stats->loaded++;
-		} else if (rc == 0) {
-			rc = db_query_text(db, "SELECT json FROM report_forms"
-			    " WHERE id = $1", DB_ARGS(DB_INT(id)), &old, err);
-			if (rc == 0 && strcmp(old, f->json) == 0) {
-				stats->unchanged++;
-				free(old);
-				continue;
-			}
-			free(old);
-			if (rc == 0)
-				rc = db_query_int(db, "SELECT count(*) FROM"
-				    " report_submissions WHERE form_id = $1",
-				    DB_ARGS(DB_INT(id)), &used, err);
-			if (rc == 0 && used > 0)
-				rc = kh_fail(err, KH_E_CONFLICT, N_("Form %s already"
-				    " has reports, so its changed file was not loaded;"
-				    " give the changed form a new code."), f->code);
-			if (rc == 0)
-				rc = db_exec_args(db, "UPDATE report_forms SET"
-				    " title_vi = $2, n_fields = $3, verified = $4,"
-				    " json = $5, updated_at = $6 WHERE id = $1",
-				    DB_ARGS(DB_INT(id), DB_TEXT(f->title_vi),
-				    DB_INT(f->n_fields), DB_INT(f->verified),
-				    DB_TEXT(f->json), DB_TEXT(stamp)), NULL, err);
-			stats->updated++;
-		}
-		if (rc != 0)
-			break;
-		reports_id_str(id, idstr);
-		after = json_pack("{s:s, s:i}", "code", f->code, "fields",
-		    (json_int_t)f->n_fields);
-		rc = audit_record(db, a, 0, "load", "report_form", idstr, NULL,
-		    after, err);
-		json_decref(after);
-	}
-	if (rc == 0)
-		rc = reports_generation_bump(db, err);
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = reports_form_store(db, a, texts[i], NULL, stats, err);
 	if (rc == 0)
 		rc = db_commit(db, err);
 	else
 		db_rollback(db);
 out:
 	for (i = 0; i < n; i++) {
-		report_form_cleanup(&forms[i]);
+		free(texts[i]);
 		free(names[i]);
 	}
-	free(forms);
+	free(texts);
 	free(names);
 	return rc;
 }

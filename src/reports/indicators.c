@@ -187,10 +187,11 @@ indicator_check(json_t *root, const char *name, struct kh_err *err)
 		json_t *v = json_object_get(t, "value");
 
 		if (jstr(t, "period") == NULL || op == NULL ||
-		    (strcmp(op, ">=") != 0 && strcmp(op, "<=") != 0) ||
+		    (strcmp(op, ">=") != 0 && strcmp(op, "<=") != 0 &&
+		    strcmp(op, "=") != 0) ||
 		    (!json_is_number(v) && !json_is_null(v)))
 			return kh_fail(err, KH_E_INVALID, N_("Indicator %s: a target"
-			    " needs a period, op (>= or <=) and a value."), name);
+			    " needs a period, op (>=, <= or =) and a value."), name);
 	}
 	return 0;
 }
@@ -470,7 +471,9 @@ indicator_rows(const struct report_consolidated *c, json_t *ind,
 			o->target_x100 = (int64_t)llround(json_number_value(
 			    json_object_get(t, "value")) * 100);
 			o->verified = !json_is_false(json_object_get(t, "verified"));
-			if (o->has_value)
+			if (o->has_value && strcmp(o->target_op, "=") == 0)
+				o->met = o->value_x100 == o->target_x100;
+			else if (o->has_value)
 				o->met = strcmp(o->target_op, ">=") == 0 ?
 				    o->value_x100 >= o->target_x100 :
 				    o->value_x100 <= o->target_x100;
@@ -568,4 +571,239 @@ reports_indicators(struct db *db, const struct actor *a, const char *unit_code,
 		return rc;
 	}
 	return 0;
+}
+
+/* ---- Targets set by an administrator ---- */
+
+/* A target's value typed with a comma or a dot ("27,5", "10"): a number
+ * not below 0, at most two decimals. */
+static bool
+target_value_parse(const char *s, double *v)
+{
+	int64_t whole = 0, frac = 0;
+	int wd = 0, fd = 0;
+
+	if (s == NULL)
+		return false;
+	for (; *s == ' '; s++)
+		;
+	for (; *s >= '0' && *s <= '9'; s++, wd++) {
+		if (wd >= 12)
+			return false;
+		whole = whole * 10 + (*s - '0');
+	}
+	if (*s == '.' || *s == ',') {
+		for (s++; *s >= '0' && *s <= '9'; s++, fd++) {
+			if (fd >= 2)
+				return false;
+			frac = frac * 10 + (*s - '0');
+		}
+		if (fd == 0)
+			return false;
+		if (fd == 1)
+			frac *= 10;
+	}
+	for (; *s == ' '; s++)
+		;
+	if (*s == '%')
+		s++;
+	for (; *s == ' '; s++)
+		;
+	if (*s != '\0' || wd == 0)
+		return false;
+	*v = (double)whole + (double)frac / 100.0;
+	return true;
+}
+
+/* The period of a stored target in its normal form ("2023-kh" names the
+ * same period as "2023-KH"), or its text when it does not parse. */
+static bool
+target_is(json_t *t, const char *unit, const char *period)
+{
+	struct report_period p;
+	const char *u = jstr(t, "unit"), *tp = jstr(t, "period");
+
+	if (u == NULL || strcmp(u, unit) != 0 || tp == NULL)
+		return false;
+	if (reports_period_parse(tp, &p, NULL) == 0)
+		return strcmp(p.code, period) == 0;
+	return strcmp(tp, period) == 0;
+}
+
+/*
+ * The indicator's stored JSON (*root, a new reference) and the unit named
+ * by code in either structure (today's first: the code 31 names the old and
+ * the new Hải Phòng alike).
+ */
+static int
+target_prepare(struct db *db, const struct actor *a, const char *indicator,
+    const char *unit_code, const char *period, struct report_period *p,
+    json_t **root, struct unit *u, struct kh_err *err)
+{
+	char *text = NULL;
+	int rc;
+
+	*root = NULL;
+	rc = auth_need_role(a, ROLE_ADMIN, err);
+	if (rc != 0)
+		return rc;
+	if (indicator == NULL || *indicator == '\0')
+		return kh_fail_field(err, KH_E_INVALID, "indicator",
+		    N_("Choose an indicator."), NULL);
+	if (unit_code == NULL || *unit_code == '\0')
+		return kh_fail_field(err, KH_E_INVALID, "unit",
+		    N_("Give the code of the unit the target is for."), NULL);
+	rc = reports_period_parse(period, p, err);
+	if (rc != 0)
+		return rc;
+	rc = units_find(db, a, unit_code, NULL, u, err);
+	if (rc == KH_E_NOT_FOUND) {
+		kh_err_clear(err);
+		rc = units_find(db, a, unit_code, UNITS_OLD_STRUCTURE_TO, u, err);
+	}
+	if (rc == KH_E_NOT_FOUND)
+		return kh_fail_field(err, KH_E_NOT_FOUND, "unit",
+		    N_("Unknown unit code %s."), unit_code);
+	if (rc != 0)
+		return rc;
+	rc = db_query_text(db, "SELECT json FROM report_indicators WHERE"
+	    " code = $1", DB_ARGS(DB_TEXT(indicator)), &text, err);
+	if (rc == KH_E_NOT_FOUND)
+		return kh_fail_field(err, KH_E_NOT_FOUND, "indicator",
+		    N_("Unknown indicator %s."), indicator);
+	if (rc != 0)
+		return rc;
+	*root = json_loads(text, 0, NULL);
+	free(text);
+	if (*root == NULL)
+		return kh_fail(err, KH_E_DB, N_("The stored indicator %s cannot"
+		    " be read."), indicator);
+	if (!json_is_array(json_object_get(*root, "targets")))
+		json_object_set_new(*root, "targets", json_array());
+	return 0;
+}
+
+/* Store root as the indicator's JSON, audit the change of one target and
+ * let the kept consolidations go, in one transaction. */
+static int
+target_store(struct db *db, const struct actor *a, const char *indicator,
+    int64_t unit_id, const char *action, json_t *root, json_t *before,
+    json_t *after, struct kh_err *err)
+{
+	char stamp[STAMP_LEN], *text;
+	int rc;
+
+	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	if (text == NULL)
+		return kh_fail(err, KH_E_INVALID, N_("The indicator %s cannot be"
+		    " written."), indicator);
+	rc = db_begin(db, err);
+	if (rc != 0) {
+		free(text);
+		return rc;
+	}
+	stamp_now(stamp);
+	rc = db_exec_args(db, "UPDATE report_indicators SET json = $2,"
+	    " updated_at = $3 WHERE code = $1", DB_ARGS(DB_TEXT(indicator),
+	    DB_TEXT(text), DB_TEXT(stamp)), NULL, err);
+	if (rc == 0)
+		rc = audit_record(db, a, unit_id, action, "indicator", indicator,
+		    before, after, err);
+	/* The dashboard keeps consolidations, not targets; a new generation
+	 * still makes sure nothing kept from before the change is shown. */
+	if (rc == 0)
+		rc = reports_generation_bump(db, err);
+	if (rc == 0)
+		rc = db_commit(db, err);
+	else
+		db_rollback(db);
+	free(text);
+	return rc;
+}
+
+int
+reports_target_set(struct db *db, const struct actor *a,
+    const struct report_target_in *in, struct kh_err *err)
+{
+	struct report_period p;
+	struct unit u = UNIT_INIT;
+	json_t *root = NULL, *targets, *t, *old = NULL, *nt;
+	const char *op = in->op;
+	double value;
+	size_t i;
+	int rc;
+
+	rc = target_prepare(db, a, in->indicator, in->unit, in->period, &p,
+	    &root, &u, err);
+	if (rc != 0)
+		goto out;
+	if (op == NULL || (strcmp(op, ">=") != 0 && strcmp(op, "<=") != 0 &&
+	    strcmp(op, "=") != 0)) {
+		rc = kh_fail_field(err, KH_E_INVALID, "op", N_("The comparison"
+		    " must be at least (>=), at most (<=) or exactly (=)."), op);
+		goto out;
+	}
+	if (!target_value_parse(in->value, &value)) {
+		rc = kh_fail_field(err, KH_E_INVALID, "value", N_("The target %s"
+		    " is not a number: write for example 27,5 or 10."),
+		    in->value != NULL ? in->value : "");
+		goto out;
+	}
+	nt = json_pack("{s:s, s:s, s:s, s:o, s:b, s:s, s:s}", "unit", u.code,
+	    "period", p.code, "op", op, "value", value == (double)(int64_t)value ?
+	    json_integer((json_int_t)value) : json_real(value), "verified",
+	    in->verified, "source", in->source != NULL ? in->source : "",
+	    "set_by", a->login);
+	targets = json_object_get(root, "targets");
+	json_array_foreach(targets, i, t)
+		if (target_is(t, u.code, p.code)) {
+			old = json_incref(t);
+			json_array_set(targets, i, nt);
+			break;
+		}
+	if (old == NULL)
+		json_array_append(targets, nt);
+	rc = target_store(db, a, in->indicator, u.id, "target_set", root, old,
+	    nt, err);
+	json_decref(nt);
+	json_decref(old);
+out:
+	json_decref(root);
+	unit_cleanup(&u);
+	return rc;
+}
+
+int
+reports_target_remove(struct db *db, const struct actor *a,
+    const char *indicator, const char *unit, const char *period,
+    struct kh_err *err)
+{
+	struct report_period p;
+	struct unit u = UNIT_INIT;
+	json_t *root = NULL, *targets, *t, *old = NULL;
+	size_t i;
+	int rc;
+
+	rc = target_prepare(db, a, indicator, unit, period, &p, &root, &u, err);
+	if (rc != 0)
+		goto out;
+	targets = json_object_get(root, "targets");
+	json_array_foreach(targets, i, t)
+		if (target_is(t, u.code, p.code)) {
+			old = json_incref(t);
+			json_array_remove(targets, i);
+			break;
+		}
+	if (old == NULL) {
+		rc = kh_fail(err, KH_E_NOT_FOUND, N_("This indicator has no"
+		    " target for that unit and period."), NULL);
+		goto out;
+	}
+	rc = target_store(db, a, indicator, u.id, "target_remove", root, old,
+	    NULL, err);
+	json_decref(old);
+out:
+	json_decref(root);
+	unit_cleanup(&u);
+	return rc;
 }

@@ -524,4 +524,47 @@ int reports_indicators(struct db *db, const struct actor *a,
 /* Value x100 as text: 2750 -> "27.5", 1000 -> "10". */
 void reports_x100_str(int64_t x100, char *out, size_t outsz);
 
+/* ---- Forms and targets administered in the browser ---- */
+
+/*
+ * Check the JSON text of one form (reports_form_parse) and store it (admin):
+ * a new form is added; a changed one replaces the stored form unless a unit
+ * has a report on it (KH_E_CONFLICT naming it: give the changed form a new
+ * code); the same text changes nothing. code (may be NULL) receives the
+ * form's code once the text parses. Adds to *stats (not zeroed: the
+ * directory loader counts with it). One transaction, nested in the
+ * caller's when one is open. Audited ("load" for a new form, "replace").
+ */
+int reports_form_store(struct db *db, const struct actor *a, const char *text,
+    char code[48], struct report_load_stats *stats, struct kh_err *err);
+
+/* A target of an indicator for one unit and period, as an administrator
+ * sets it. */
+struct report_target_in {
+	const char *indicator;	/* the indicator's code */
+	const char *unit;	/* a unit code (either structure) */
+	const char *period;	/* reports_period_parse */
+	const char *op;		/* ">=", "<=" or "=" */
+	const char *value;	/* "27,5", "27.5", "10" (not below 0) */
+	const char *source;	/* where the figure comes from, or NULL */
+	bool verified;		/* the figure is confirmed */
+};
+
+/*
+ * Set the target of an indicator for a unit and period (admin): replaces
+ * the target for the same unit and period, else adds one. The target is
+ * kept in the indicator's stored JSON with the administrator's login
+ * ("set_by"). KH_E_NOT_FOUND for an unknown indicator or unit; KH_E_INVALID
+ * for a bad period, comparison or value. Audited; the kept consolidations
+ * are let go (reports_cache_clear's generation), so a dashboard shows the
+ * new target at once.
+ */
+int reports_target_set(struct db *db, const struct actor *a,
+    const struct report_target_in *t, struct kh_err *err);
+/* Remove the target of an indicator for a unit and period (admin);
+ * KH_E_NOT_FOUND when there is none. Audited. */
+int reports_target_remove(struct db *db, const struct actor *a,
+    const char *indicator, const char *unit, const char *period,
+    struct kh_err *err);
+
 #endif
