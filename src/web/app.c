@@ -393,6 +393,18 @@ web_router(void)
 	    api_reports_consolidated);
 	http_route(r, HTTP_GET, "/api/v1/reports/{form}/{period}/status",
 	    api_reports_status);
+
+	/* Report forms and indicator targets administered in the browser
+	 * (page_report_forms.c); /reports/forms/{code}.json reaches the same
+	 * handler as the form's page. */
+	http_route(r, HTTP_GET, "/reports/forms", page_report_forms);
+	http_route(r, HTTP_POST, "/reports/forms", page_report_forms_upload);
+	http_route(r, HTTP_GET, "/reports/forms/{code}", page_report_form_show);
+	http_route(r, HTTP_GET, "/reports/indicators", page_report_indicators);
+	http_route(r, HTTP_POST, "/reports/indicators/targets",
+	    page_report_targets_set);
+	http_route(r, HTTP_POST, "/reports/indicators/targets/remove",
+	    page_report_targets_remove);
 	/* Requests of data subjects and consent withdrawal. */
 	http_route(r, HTTP_GET, "/people/{id}/privacy", page_person_privacy);
 	http_route(r, HTTP_POST, "/people/{id}/data-requests",

@@ -374,7 +374,9 @@ render_index(struct http_req *req, struct http_resp *resp,
 	html_text(b, w->actor.unit_name);
 	html_raw(b, "</span></h1><h2>");
 	html_text(b, tr(req, N_("Report forms and periods")));
-	html_raw(b, "</h2>");
+	html_raw(b, "</h2><p><a id=\"forms-admin\" href=\"/reports/forms\">");
+	html_text(b, tr(req, N_("Report forms and indicator targets")));
+	html_raw(b, "</a></p>");
 	index_assignments(req, b, u.kind != NULL ? u.kind : "");
 	if (w->actor.role >= ROLE_MANAGER)
 		index_waiting(req, b);

@@ -206,6 +206,14 @@ int page_dashboard_pdf(struct http_req *req, struct http_resp *resp);
 int api_indicators(struct http_req *req, struct http_resp *resp);
 int page_shares(struct http_req *req, struct http_resp *resp);
 int page_shares_set(struct http_req *req, struct http_resp *resp);
+/* Report forms and indicator targets administered in the browser
+ * (page_report_forms.c). */
+int page_report_forms(struct http_req *req, struct http_resp *resp);
+int page_report_forms_upload(struct http_req *req, struct http_resp *resp);
+int page_report_form_show(struct http_req *req, struct http_resp *resp);
+int page_report_indicators(struct http_req *req, struct http_resp *resp);
+int page_report_targets_set(struct http_req *req, struct http_resp *resp);
+int page_report_targets_remove(struct http_req *req, struct http_resp *resp);
 
 int api_me(struct http_req *req, struct http_resp *resp);
 int api_units_search(struct http_req *req, struct http_resp *resp);
