@@ -448,7 +448,8 @@ field_row(struct http_req *req, struct buf *b, json_t *root, json_t *fd,
 	html_text(b, breakdown_words(req, jstr(fd, "breakdown")));
 	html_raw(b, "</td><td>");
 	html_text(b, json_is_true(json_object_get(fd, "required")) ?
-	    tr(req, N_("required")) : tr(req, N_("optional")));
+	    tr(req, N_("must be filled in")) :
+	    tr(req, N_("may be left empty")));
 	html_raw(b, "</td><td class=\"source\">");
 	if (num != NULL && den != NULL) {
 		html_text(b, tr(req, N_("computed, never typed:")));
@@ -844,15 +845,16 @@ indicator_card(struct http_req *req, struct buf *b, json_t *ind)
 		html_raw(b, "</td><td>");
 		html_text(b, jstr(t, "period") != NULL ? jstr(t, "period") : "");
 		html_raw(b, "</td><td class=\"target\">");
-		html_text(b, op_symbol(jstr(t, "op")));
-		html_raw(b, " ");
-		target_value(b, json_object_get(t, "value"));
-		if (unit != NULL && *unit != '\0') {
+		if (json_is_number(json_object_get(t, "value"))) {
+			html_text(b, op_symbol(jstr(t, "op")));
 			html_raw(b, " ");
-			html_text(b, unit);
-		}
-		if (!json_is_number(json_object_get(t, "value"))) {
-			html_raw(b, " <span class=\"muted\">");
+			target_value(b, json_object_get(t, "value"));
+			if (unit != NULL && *unit != '\0') {
+				html_raw(b, " ");
+				html_text(b, unit);
+			}
+		} else {
+			html_raw(b, "— <span class=\"muted\">");
 			html_text(b, tr(req, N_("(figure not known yet)")));
 			html_raw(b, "</span>");
 		}
