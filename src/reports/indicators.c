@@ -196,6 +196,49 @@ indicator_check(json_t *root, const char *name, struct kh_err *err)
 	return 0;
 }
 
+static bool target_is(json_t *t, const char *unit, const char *period);
+
+/*
+ * The targets an administrator set in the browser (they carry "set_by")
+ * survive a new load of the indicator's file, unless the file itself sets
+ * a target for the same unit and period: the file's JSON with them
+ * appended, as reports_target_set writes it (so that loading the same
+ * file again changes nothing), or NULL when there is none to keep.
+ */
+static char *
+keep_admin_targets(json_t *root, const char *old_text)
+{
+	json_t *old = json_loads(old_text, 0, NULL), *t, *ft, *targets;
+	size_t i, k, kept = 0;
+	char *out = NULL;
+
+	if (old == NULL)
+		return NULL;
+	targets = json_object_get(root, "targets");
+	json_array_foreach(json_object_get(old, "targets"), i, t) {
+		const char *u = jstr(t, "unit"), *p = jstr(t, "period");
+		bool in_file = false;
+
+		if (jstr(t, "set_by") == NULL || u == NULL || p == NULL)
+			continue;
+		json_array_foreach(targets, k, ft)
+			if (jstr(ft, "set_by") == NULL && target_is(ft, u, p))
+				in_file = true;
+		if (in_file)
+			continue;
+		if (!json_is_array(targets)) {
+			targets = json_array();
+			json_object_set_new(root, "targets", targets);
+		}
+		json_array_append(targets, t);
+		kept++;
+	}
+	if (kept > 0)
+		out = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(old);
+	return out;
+}
+
 int
 reports_indicators_load(struct db *db, const struct actor *a, const char *dir,
     struct report_load_stats *stats, struct kh_err *err)
@@ -236,6 +279,14 @@ reports_indicators_load(struct db *db, const struct actor *a, const char *dir,
 
 			rc = db_query_text(db, "SELECT json FROM report_indicators"
 			    " WHERE code = $1", DB_ARGS(DB_TEXT(code)), &old, err);
+			if (rc == 0) {
+				char *kept = keep_admin_targets(root, old);
+
+				if (kept != NULL) {
+					free(text);
+					text = kept;
+				}
+			}
 			if (rc == KH_E_NOT_FOUND) {
 				kh_err_clear(err);
 				rc = db_query_int(db, "INSERT INTO report_indicators"

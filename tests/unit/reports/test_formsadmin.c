@@ -236,6 +236,15 @@ BOTH(reports_formsadmin, targets_set_replace_remove_and_refusals)
 	cr_expect_eq(count(db, "SELECT count(*) FROM audit_log WHERE action = $1"
 	    " AND entity = 'indicator'", "target_set"), 1);
 
+	/* Loading the shipped files again keeps the administrator's target
+	 * and changes nothing. */
+	cr_assert(reports_indicators_load(db, &sys, "data/indicators", &st,
+	    &err) == 0);
+	cr_expect_eq(st.updated, 0);
+	cr_expect_eq(st.unchanged, 6);
+	cr_assert(total_row(db, &sys, "member-ratio", "31", "2024", NULL, &r));
+	cr_expect_eq(r.target_x100, 3350);
+
 	/* Changed: replaced in place, not added; the shipped 2023 target
 	 * stays. */
 	t.op = "<=";
