@@ -279,7 +279,7 @@ render_forms(struct http_req *req, struct http_resp *resp,
 	    "<tr><th>");
 	html_text(b, tr(req, N_("Code")));
 	html_raw(b, "</th><th>");
-	html_text(b, tr(req, N_("Title")));
+	html_text(b, tr(req, N_("Name of the form")));
 	html_raw(b, "</th><th>");
 	html_text(b, tr(req, N_("Last changed")));
 	html_raw(b, "</th><th>");
@@ -402,13 +402,18 @@ page_report_forms_upload(struct http_req *req, struct http_resp *resp)
 
 /* ---- GET /reports/forms/{code} ---- */
 
-/* The title of the field named by code ("rec", or "rec.*" in a rule) in the
- * definition. */
+/* The title of the field named by code: "rec", or "rec.*" in a rule, as
+ * the definition writes it; "pop.f" as the breakdown expands it. */
 static const char *
-def_field_title(struct http_req *req, json_t *root, const char *code)
+def_field_title(struct http_req *req, json_t *root,
+    const struct report_form *f, const char *code)
 {
 	json_t *sec, *fd;
 	size_t i, k, len = strlen(code);
+	int n = reports_form_field(f, code);
+
+	if (n >= 0)
+		return lang_en(req) ? f->fields[n].title_en : f->fields[n].title_vi;
 
 	if (len > 2 && strcmp(code + len - 2, ".*") == 0)
 		len -= 2;
@@ -435,12 +440,12 @@ field_row(struct http_req *req, struct buf *b, json_t *root, json_t *fd,
 
 	html_raw(b, "<tr data-field=\"");
 	html_attr(b, code != NULL ? code : "");
-	html_raw(b, "\"><td><code>");
-	html_text(b, code != NULL ? code : "");
-	html_raw(b, "</code></td><td>");
+	html_raw(b, "\"><td>");
 	html_text(b, jtitle(req, fd));
 	unverified_mark(req, b, ver == NULL || json_is_true(ver));
-	html_raw(b, "</td><td>");
+	html_raw(b, "<br><code class=\"muted\">");
+	html_text(b, code != NULL ? code : "");
+	html_raw(b, "</code></td><td>");
 	html_text(b, kind_words(req, kind));
 	html_raw(b, "</td><td>");
 	html_text(b, kind_unit(req, kind));
@@ -454,9 +459,9 @@ field_row(struct http_req *req, struct buf *b, json_t *root, json_t *fd,
 	if (num != NULL && den != NULL) {
 		html_text(b, tr(req, N_("computed, never typed:")));
 		html_raw(b, " ");
-		html_text(b, def_field_title(req, root, num));
+		html_text(b, def_field_title(req, root, f, num));
 		html_raw(b, " ÷ ");
-		html_text(b, def_field_title(req, root, den));
+		html_text(b, def_field_title(req, root, f, den));
 		html_raw(b, " × 100");
 	} else if (src != NULL) {
 		html_text(b, tr(req, N_("filled from")));
@@ -519,30 +524,30 @@ render_form(struct http_req *req, struct http_resp *resp,
 	html_raw(b, "<h1>");
 	html_text(b, form_title(req, f));
 	unverified_mark(req, b, f->verified);
-	html_raw(b, "</h1><dl class=\"facts\"><dt>");
+	html_raw(b, "</h1><dl class=\"facts\"><div><dt>");
 	html_text(b, tr(req, N_("Code")));
 	html_raw(b, "</dt><dd><code>");
 	html_text(b, f->code);
-	html_raw(b, "</code></dd>");
+	html_raw(b, "</code></dd></div>");
 	if (f->legal_basis != NULL && *f->legal_basis != '\0') {
-		html_raw(b, "<dt>");
+		html_raw(b, "<div><dt>");
 		html_text(b, tr(req, N_("Legal basis")));
 		html_raw(b, "</dt><dd>");
 		html_text(b, f->legal_basis);
-		html_raw(b, "</dd>");
+		html_raw(b, "</dd></div>");
 	}
-	html_raw(b, "<dt>");
+	html_raw(b, "<div><dt>");
 	html_text(b, tr(req, N_("Filed for")));
 	html_raw(b, "</dt><dd>");
 	html_text(b, period_kind_words(req, f->period_kind));
-	html_raw(b, "</dd><dt>");
+	html_raw(b, "</dd></div><div><dt>");
 	html_text(b, tr(req, N_("Filed by")));
 	html_raw(b, "</dt><dd>");
 	for (i = 0; i < f->n_unit_kinds; i++) {
 		html_raw(b, i > 0 ? ", " : "");
 		html_text(b, units_kind_label(f->unit_kinds[i], w->lang));
 	}
-	html_raw(b, "</dd><dt>");
+	html_raw(b, "</dd></div><div><dt>");
 	html_text(b, tr(req, N_("Default deadline")));
 	html_raw(b, "</dt><dd id=\"default-deadline\">");
 	if (f->deadline != NULL) {
@@ -552,7 +557,7 @@ render_form(struct http_req *req, struct http_resp *resp,
 		    " when the period ends later)")));
 	} else
 		html_text(b, tr(req, N_("the last day of the period")));
-	html_raw(b, "</dd></dl><p><a id=\"form-json\" href=\"");
+	html_raw(b, "</dd></div></dl><p><a id=\"form-json\" href=\"");
 	form_href(b, f->code, ".json");
 	html_raw(b, "\" download>");
 	html_text(b, tr(req, N_("Download the JSON definition")));
@@ -564,13 +569,11 @@ render_form(struct http_req *req, struct http_resp *resp,
 		html_text(b, jtitle(req, sec));
 		html_raw(b, "</h2><div class=\"table-wrap\"><table class=\"fields\">"
 		    "<thead><tr><th>");
-		html_text(b, tr(req, N_("Code")));
-		html_raw(b, "</th><th>");
-		html_text(b, tr(req, N_("Title")));
+		html_text(b, tr(req, N_("Figure and its code")));
 		html_raw(b, "</th><th>");
 		html_text(b, tr(req, N_("Kind")));
 		html_raw(b, "</th><th>");
-		html_text(b, tr(req, N_("Unit")));
+		html_text(b, tr(req, N_("Unit of measure")));
 		html_raw(b, "</th><th>");
 		html_text(b, tr(req, N_("Breakdown")));
 		html_raw(b, "</th><th>");
@@ -593,11 +596,11 @@ render_form(struct http_req *req, struct http_resp *resp,
 		if (l == NULL || r == NULL)
 			continue;
 		html_raw(b, "<li><strong>");
-		html_text(b, def_field_title(req, root, l));
+		html_text(b, def_field_title(req, root, f, l));
 		html_raw(b, "</strong> ");
 		html_text(b, op_symbol(jstr(ru, "op")));
 		html_raw(b, " <strong>");
-		html_text(b, def_field_title(req, root, r));
+		html_text(b, def_field_title(req, root, f, r));
 		html_raw(b, "</strong>");
 		if (strlen(l) > 2 && strcmp(l + strlen(l) - 2, ".*") == 0) {
 			html_raw(b, " <span class=\"muted\">");
@@ -789,7 +792,7 @@ indicator_card(struct http_req *req, struct buf *b, json_t *ind)
 	html_attr(b, code);
 	html_raw(b, "\"><h2>");
 	html_text(b, jtitle(req, ind));
-	html_raw(b, "</h2><dl class=\"facts\"><dt>");
+	html_raw(b, "</h2><dl class=\"facts\"><div><dt>");
 	html_text(b, tr(req, N_("Formula")));
 	html_raw(b, "</dt><dd class=\"formula\">");
 	if (jstr(ind, "numerator") != NULL)
@@ -801,12 +804,12 @@ indicator_card(struct http_req *req, struct buf *b, json_t *ind)
 	}
 	if (json_is_integer(factor) && json_integer_value(factor) != 1)
 		buf_printf(b, " × %lld", (long long)json_integer_value(factor));
-	html_raw(b, "</dd><dt>");
-	html_text(b, tr(req, N_("Unit")));
+	html_raw(b, "</dd></div><div><dt>");
+	html_text(b, tr(req, N_("Unit of measure")));
 	html_raw(b, "</dt><dd>");
 	html_text(b, unit != NULL && *unit != '\0' ? unit :
 	    tr(req, N_("a count")));
-	html_raw(b, "</dd><dt>");
+	html_raw(b, "</dd></div><div><dt>");
 	html_text(b, tr(req, N_("Report form")));
 	html_raw(b, "</dt><dd>");
 	if (form != NULL) {
@@ -816,7 +819,7 @@ indicator_card(struct http_req *req, struct buf *b, json_t *ind)
 		html_text(b, has_form ? form_title(req, &f) : form);
 		html_raw(b, "</a>");
 	}
-	html_raw(b, "</dd></dl><div class=\"table-wrap\"><table class=\"targets\">"
+	html_raw(b, "</dd></div></dl><div class=\"table-wrap\"><table class=\"targets\">"
 	    "<thead><tr><th>");
 	html_text(b, tr(req, N_("Target for")));
 	html_raw(b, "</th><th>");
