@@ -689,12 +689,13 @@ target_is(json_t *t, const char *unit, const char *period)
 static int
 target_prepare(struct db *db, const struct actor *a, const char *indicator,
     const char *unit_code, const char *period, struct report_period *p,
-    json_t **root, struct unit *u, struct kh_err *err)
+    json_t **root, char **read, struct unit *u, struct kh_err *err)
 {
 	char *text = NULL;
 	int rc;
 
 	*root = NULL;
+	*read = NULL;
 	rc = auth_need_role(a, ROLE_ADMIN, err);
 	if (rc != 0)
 		return rc;
@@ -725,7 +726,7 @@ target_prepare(struct db *db, const struct actor *a, const char *indicator,
 	if (rc != 0)
 		return rc;
 	*root = json_loads(text, 0, NULL);
-	free(text);
+	*read = text;
 	if (*root == NULL)
 		return kh_fail(err, KH_E_DB, N_("The stored indicator %s cannot"
 		    " be read."), indicator);
@@ -735,13 +736,17 @@ target_prepare(struct db *db, const struct actor *a, const char *indicator,
 }
 
 /* Store root as the indicator's JSON, audit the change of one target and
- * let the kept consolidations go, in one transaction. */
+ * let the kept consolidations go, in one transaction. The row is written
+ * only if it still holds the text read (read): two administrators setting
+ * targets of one indicator at once must not lose one of the changes, so
+ * the second is refused and asked to try again. */
 static int
 target_store(struct db *db, const struct actor *a, const char *indicator,
-    int64_t unit_id, const char *action, json_t *root, json_t *before,
-    json_t *after, struct kh_err *err)
+    int64_t unit_id, const char *action, json_t *root, const char *read,
+    json_t *before, json_t *after, struct kh_err *err)
 {
 	char stamp[STAMP_LEN], *text;
+	int64_t changed = 0;
 	int rc;
 
 	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -755,8 +760,13 @@ target_store(struct db *db, const struct actor *a, const char *indicator,
 	}
 	stamp_now(stamp);
 	rc = db_exec_args(db, "UPDATE report_indicators SET json = $2,"
-	    " updated_at = $3 WHERE code = $1", DB_ARGS(DB_TEXT(indicator),
-	    DB_TEXT(text), DB_TEXT(stamp)), NULL, err);
+	    " updated_at = $3 WHERE code = $1 AND json = $4",
+	    DB_ARGS(DB_TEXT(indicator), DB_TEXT(text), DB_TEXT(stamp),
+	    DB_TEXT(read)), &changed, err);
+	if (rc == 0 && changed == 0)
+		rc = kh_fail(err, KH_E_CONFLICT, N_("The targets of indicator %s"
+		    " were changed by someone else meanwhile; open the page again"
+		    " and repeat the change."), indicator);
 	if (rc == 0)
 		rc = audit_record(db, a, unit_id, action, "indicator", indicator,
 		    before, after, err);
@@ -780,12 +790,13 @@ reports_target_set(struct db *db, const struct actor *a,
 	struct unit u = UNIT_INIT;
 	json_t *root = NULL, *targets, *t, *old = NULL, *nt;
 	const char *op = in->op;
+	char *read = NULL;
 	double value;
 	size_t i;
 	int rc;
 
 	rc = target_prepare(db, a, in->indicator, in->unit, in->period, &p,
-	    &root, &u, err);
+	    &root, &read, &u, err);
 	if (rc != 0)
 		goto out;
 	if (op == NULL || (strcmp(op, ">=") != 0 && strcmp(op, "<=") != 0 &&
@@ -814,12 +825,13 @@ reports_target_set(struct db *db, const struct actor *a,
 		}
 	if (old == NULL)
 		json_array_append(targets, nt);
-	rc = target_store(db, a, in->indicator, u.id, "target_set", root, old,
-	    nt, err);
+	rc = target_store(db, a, in->indicator, u.id, "target_set", root, read,
+	    old, nt, err);
 	json_decref(nt);
 	json_decref(old);
 out:
 	json_decref(root);
+	free(read);
 	unit_cleanup(&u);
 	return rc;
 }
@@ -832,10 +844,12 @@ reports_target_remove(struct db *db, const struct actor *a,
 	struct report_period p;
 	struct unit u = UNIT_INIT;
 	json_t *root = NULL, *targets, *t, *old = NULL;
+	char *read = NULL;
 	size_t i;
 	int rc;
 
-	rc = target_prepare(db, a, indicator, unit, period, &p, &root, &u, err);
+	rc = target_prepare(db, a, indicator, unit, period, &p, &root, &read,
+	    &u, err);
 	if (rc != 0)
 		goto out;
 	targets = json_object_get(root, "targets");
@@ -850,11 +864,12 @@ reports_target_remove(struct db *db, const struct actor *a,
 		    " target for that unit and period."), NULL);
 		goto out;
 	}
-	rc = target_store(db, a, indicator, u.id, "target_remove", root, old,
-	    NULL, err);
+	rc = target_store(db, a, indicator, u.id, "target_remove", root,
+	    read, old, NULL, err);
 	json_decref(old);
 out:
 	json_decref(root);
+	free(read);
 	unit_cleanup(&u);
 	return rc;
 }
