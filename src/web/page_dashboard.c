@@ -580,7 +580,8 @@ overview_html(struct http_req *req, struct buf *b, const struct unit *u,
 			}
 			buf_printf(b, "<td class=\"num reach\" data-met=\"%zu\""
 			    " data-with-value=\"%zu\">", met, with_value);
-			if (j - i == 1)
+			/* No unit below with a value: nothing to count. */
+			if (with_value == 0)
 				html_raw(b, "—");
 			else
 				buf_printf(b, tr(req, N_("%zu of %zu units")), met,
