@@ -973,6 +973,13 @@ page_dashboard(struct http_req *req, struct http_resp *resp)
 	    "maxlength=\"40\" placeholder=\"2025, 2023-KH\"");
 	page_select(req, b, "d-structure", "structure", N_("Structure"),
 	    st_values, st_texts, 2, d.structure);
+	/* Another period or structure keeps the indicator read. */
+	if (d.cur.n > 0) {
+		dash_view(req, &d, &v);
+		html_raw(b, "<input type=\"hidden\" name=\"indicator\" value=\"");
+		html_attr(b, d.cur.items[v.from].code);
+		html_raw(b, "\">");
+	}
 	html_raw(b, "<button type=\"submit\">");
 	html_text(b, tr(req, N_("Show")));
 	html_raw(b, "</button></form><p class=\"muted\" id=\"dash-structure\""
@@ -1002,7 +1009,6 @@ page_dashboard(struct http_req *req, struct http_resp *resp)
 		html_raw(b, "</p>");
 	}
 	if (d.cur.n > 0) {
-		dash_view(req, &d, &v);
 		if (v.asked != NULL) {
 			char asked[64], *msg;
 
