@@ -7,6 +7,14 @@
  * and the administrators' page of the shares used to carry figures of
  * partly merged communes across the restructuring.
  *
+ * The page opens with an overview of every indicator (one row each), then
+ * shows one indicator in detail (?indicator=, default the first): a
+ * province has over a hundred communes and some twenty indicators, and a
+ * page drawing them all was a megabyte nobody read through. Beyond
+ * DASH_PAGE_ROWS units below, the per-unit table is paged (&page=, the
+ * total row on every page) and the bar chart, which keeps every unit, is
+ * sorted by value. The exports keep every indicator and every unit.
+ *
  * The figures all come from reports_indicators() (approved reports,
  * consolidated): nothing is computed here but the layout. Charts are inline
  * SVG written by svg.c, each beside a table of the same figures, so the page
@@ -503,7 +511,7 @@ dash_href(struct buf *b, const char *unit_code, const struct dash *d,
 		buf_printf(b, "&amp;page=%zu", page);
 	if (fragment != NULL) {
 		html_raw(b, "#");
-		html_raw(b, fragment);
+		html_attr(b, fragment);
 	}
 }
 
@@ -974,8 +982,8 @@ page_dashboard(struct http_req *req, struct http_resp *resp)
 	page_select(req, b, "d-structure", "structure", N_("Structure"),
 	    st_values, st_texts, 2, d.structure);
 	/* Another period or structure keeps the indicator read. */
+	dash_view(req, &d, &v);
 	if (d.cur.n > 0) {
-		dash_view(req, &d, &v);
 		html_raw(b, "<input type=\"hidden\" name=\"indicator\" value=\"");
 		html_attr(b, d.cur.items[v.from].code);
 		html_raw(b, "\">");
