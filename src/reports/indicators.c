@@ -873,3 +873,17 @@ out:
 	unit_cleanup(&u);
 	return rc;
 }
+
+const char *
+reports_op_symbol(const char *op)
+{
+	if (op == NULL)
+		return "";
+	if (strcmp(op, "<=") == 0)
+		return "≤";
+	if (strcmp(op, ">=") == 0)
+		return "≥";
+	if (strcmp(op, "==") == 0 || strcmp(op, "=") == 0)
+		return "=";
+	return op;
+}

@@ -521,6 +521,9 @@ int reports_indicators(struct db *db, const struct actor *a,
     const char *unit_code, const char *period, const char *structure,
     struct report_indicators *out, struct kh_err *err);
 
+/* A target's comparison as printed: ">=" -> "≥", "<=" -> "≤", "=" -> "=". */
+const char *reports_op_symbol(const char *op);
+
 /* Value x100 as text: 2750 -> "27.5", 1000 -> "10". */
 void reports_x100_str(int64_t x100, char *out, size_t outsz);
 

@@ -7,6 +7,14 @@
  * and the administrators' page of the shares used to carry figures of
  * partly merged communes across the restructuring.
  *
+ * The page opens with an overview of every indicator (one row each), then
+ * shows one indicator in detail (?indicator=, default the first): a
+ * province has over a hundred communes and some twenty indicators, and a
+ * page drawing them all was a megabyte nobody read through. Beyond
+ * DASH_PAGE_ROWS units below, the per-unit table is paged (&page=, the
+ * total row on every page) and the bar chart, which keeps every unit, is
+ * sorted by value. The exports keep every indicator and every unit.
+ *
  * The figures all come from reports_indicators() (approved reports,
  * consolidated): nothing is computed here but the layout. Charts are inline
  * SVG written by svg.c, each beside a table of the same figures, so the page
@@ -198,7 +206,8 @@ target_html(struct http_req *req, struct buf *b,
 		html_raw(b, "—");
 		return;
 	}
-	html_text(b, strcmp(r->target_op, ">=") == 0 ? "≥ " : "≤ ");
+	html_text(b, reports_op_symbol(r->target_op));
+	html_raw(b, " ");
 	value_html(req, b, true, r->target_x100, r->unit);
 	if (!r->verified) {
 		html_raw(b, " <span class=\"badge unverified\" title=\"");
@@ -436,18 +445,286 @@ chart_desc(struct http_req *req, const struct report_indicator_row *t,
 	    " target:")), tv, t->unit[0] != '\0' ? " " : "", t->unit);
 }
 
+/* ---- Which indicator, which page ---- */
+
+/* Rows of the per-unit table on one page, and the number of units below
+ * from which the bar chart is sorted by value: beyond it a chart in the
+ * order of the codes can no longer be read at a glance. */
+#define DASH_PAGE_ROWS 30
+
+/* What the page shows: the indicator in detail ([from, to) of d->cur, the
+ * first row its total) and the page of its per-unit table. */
+struct dash_view {
+	size_t from, to;
+	const char *asked;	/* ?indicator= when it names none: a notice */
+	size_t page;		/* 1-based */
+};
+
+/*
+ * The indicator asked (?indicator=CODE), else the first; an unknown code
+ * falls back to the first with a notice, so an old link still opens the
+ * page. The page number is clamped to the pages there are.
+ */
 static void
-indicator_html(struct http_req *req, struct buf *b, const struct dash *d,
-    size_t from, size_t to, struct share_notes *ns)
+dash_view(struct http_req *req, const struct dash *d, struct dash_view *v)
 {
+	const char *code = http_query(req, "indicator");
+	const char *ps = http_query(req, "page");
+	long page = ps != NULL ? strtol(ps, NULL, 10) : 1;
+	size_t nc, pages;
+
+	memset(v, 0, sizeof(*v));
+	if (d->cur.n == 0)
+		return;
+	v->to = indicator_end(&d->cur, 0);
+	if (code != NULL && code[0] != '\0') {
+		size_t i;
+
+		for (i = 0; i < d->cur.n; i = indicator_end(&d->cur, i))
+			if (strcmp(d->cur.items[i].code, code) == 0)
+				break;
+		if (i < d->cur.n) {
+			v->from = i;
+			v->to = indicator_end(&d->cur, i);
+		} else
+			v->asked = code;
+	}
+	nc = v->to - v->from - 1;
+	pages = nc > DASH_PAGE_ROWS ? (nc + DASH_PAGE_ROWS - 1) / DASH_PAGE_ROWS : 1;
+	v->page = page < 1 ? 1 : (size_t)page > pages ? pages : (size_t)page;
+}
+
+/* The page's own address for another indicator or page, period and
+ * structure kept; page 0 leaves it out. */
+static void
+dash_href(struct buf *b, const char *unit_code, const struct dash *d,
+    const char *indicator, size_t page, const char *fragment)
+{
+	html_raw(b, "/units/");
+	html_url(b, unit_code);
+	html_raw(b, "/dashboard?period=");
+	html_url(b, d->period);
+	html_raw(b, "&amp;structure=");
+	html_url(b, d->structure);
+	html_raw(b, "&amp;indicator=");
+	html_url(b, indicator);
+	if (page > 0)
+		buf_printf(b, "&amp;page=%zu", page);
+	if (fragment != NULL) {
+		html_raw(b, "#");
+		html_attr(b, fragment);
+	}
+}
+
+/* ---- The overview of every indicator ---- */
+
+/*
+ * One row per indicator: its title (a link to its detail), the unit's
+ * value, target, result, numerator and denominator, and when the unit has
+ * units below, how many of those with a value reach their target.
+ */
+static void
+overview_html(struct http_req *req, struct buf *b, const struct unit *u,
+    const struct dash *d, const struct dash_view *v, struct share_notes *ns)
+{
+	bool below = false;
+
+	for (size_t i = 0; i < d->cur.n && !below; i = indicator_end(&d->cur, i))
+		below = indicator_end(&d->cur, i) - i > 1;
+	html_raw(b, "<section class=\"card\" id=\"dash-overview\"><h2>");
+	html_text(b, tr(req, N_("All indicators at a glance")));
+	html_raw(b, "</h2><div class=\"table-wrap\"><table class=\"fig overview\">"
+	    "<thead><tr><th scope=\"col\">");
+	html_text(b, tr(req, N_("Indicator")));
+	html_raw(b, "</th><th scope=\"col\" class=\"num\">");
+	html_text(b, tr(req, N_("Value")));
+	html_raw(b, "</th><th scope=\"col\">");
+	html_text(b, tr(req, N_("Target")));
+	html_raw(b, "</th><th scope=\"col\">");
+	html_text(b, tr(req, N_("Result")));
+	html_raw(b, "</th><th scope=\"col\" class=\"num\">");
+	html_text(b, tr(req, N_("Numerator")));
+	html_raw(b, "</th><th scope=\"col\" class=\"num\">");
+	html_text(b, tr(req, N_("Denominator")));
+	if (below) {
+		html_raw(b, "</th><th scope=\"col\" class=\"num\">");
+		html_text(b, tr(req, N_("Units below reaching the target")));
+	}
+	html_raw(b, "</th></tr></thead><tbody>");
+	for (size_t i = 0; i < d->cur.n; ) {
+		const struct report_indicator_row *t = &d->cur.items[i];
+		size_t j = indicator_end(&d->cur, i), met = 0, with_value = 0;
+
+		html_raw(b, "<tr data-indicator=\"");
+		html_attr(b, t->code);
+		html_raw(b, i == v->from ? "\" class=\"current\"><th scope=\"row\">"
+		    "<a aria-current=\"page\" href=\"" : "\"><th scope=\"row\"><a href=\"");
+		dash_href(b, u->code, d, t->code, 0, NULL);
+		html_raw(b, "#ind-");
+		html_attr(b, t->code);
+		html_raw(b, "\">");
+		html_text(b, ind_title(req, t));
+		html_raw(b, "</a></th><td class=\"num value\">");
+		value_html(req, b, t->has_value, t->value_x100, t->unit);
+		/* As in the detail: a total over units below holds their
+		 * shares, which their own rows mark. */
+		if (j - i == 1)
+			note_mark(b, note_index(ns, t));
+		html_raw(b, "</td><td>");
+		target_html(req, b, t);
+		html_raw(b, "</td><td>");
+		met_html(req, b, t->met);
+		html_raw(b, "</td><td class=\"num\">");
+		html_int(b, t->numerator);
+		html_raw(b, "</td><td class=\"num\">");
+		if (t->has_den)
+			html_int(b, t->denominator);
+		else
+			html_raw(b, "—");
+		html_raw(b, "</td>");
+		if (below) {
+			for (size_t k = i + 1; k < j; k++) {
+				with_value += d->cur.items[k].has_value;
+				met += d->cur.items[k].met > 0;
+			}
+			buf_printf(b, "<td class=\"num reach\" data-met=\"%zu\""
+			    " data-with-value=\"%zu\">", met, with_value);
+			/* No unit below with a value: nothing to count. */
+			if (with_value == 0)
+				html_raw(b, "—");
+			else
+				buf_printf(b, tr(req, N_("%zu of %zu units")), met,
+				    with_value);
+			html_raw(b, "</td>");
+		}
+		html_raw(b, "</tr>");
+		i = j;
+	}
+	html_raw(b, "</tbody></table></div></section>");
+}
+
+/* ---- The detail of one indicator ---- */
+
+/* Bars by value, highest first, units without a value last; equal values
+ * keep the order of the codes. */
+struct bar_ref {
+	const struct report_indicator_row *r;
+	size_t pos;
+};
+
+static int
+bar_cmp(const void *pa, const void *pb)
+{
+	const struct bar_ref *a = pa, *b = pb;
+
+	if (a->r->has_value != b->r->has_value)
+		return a->r->has_value ? -1 : 1;
+	if (a->r->has_value && a->r->value_x100 != b->r->value_x100)
+		return a->r->value_x100 > b->r->value_x100 ? -1 : 1;
+	return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+/* "Units 31–60 of 114" and a link to every page of the per-unit table. */
+static void
+pager_html(struct http_req *req, struct buf *b, const struct unit *u,
+    const struct dash *d, const char *code, size_t nc, size_t page)
+{
+	size_t pages = (nc + DASH_PAGE_ROWS - 1) / DASH_PAGE_ROWS;
+	size_t first = (page - 1) * DASH_PAGE_ROWS + 1;
+	size_t last = first + DASH_PAGE_ROWS - 1 < nc ?
+	    first + DASH_PAGE_ROWS - 1 : nc;
+	char *frag = xasprintf("units-%s", code);
+
+	buf_printf(b, "<p class=\"pager\" data-page=\"%zu\" data-pages=\"%zu\""
+	    " data-units=\"%zu\"><span class=\"range\">", page, pages, nc);
+	buf_printf(b, tr(req, N_("Units %zu–%zu of %zu")), first, last, nc);
+	html_raw(b, "</span> ");
+	if (page > 1) {
+		html_raw(b, "<a rel=\"prev\" href=\"");
+		dash_href(b, u->code, d, code, page - 1, frag);
+		html_raw(b, "\">‹ ");
+		html_text(b, tr(req, N_("Previous")));
+		html_raw(b, "</a> ");
+	}
+	for (size_t p = 1; p <= pages; p++) {
+		if (p == page) {
+			buf_printf(b, "<strong aria-current=\"page\">%zu</strong> ", p);
+			continue;
+		}
+		html_raw(b, "<a class=\"page\" href=\"");
+		dash_href(b, u->code, d, code, p, frag);
+		buf_printf(b, "\">%zu</a> ", p);
+	}
+	if (page < pages) {
+		html_raw(b, "<a rel=\"next\" href=\"");
+		dash_href(b, u->code, d, code, page + 1, frag);
+		html_raw(b, "\">");
+		html_text(b, tr(req, N_("Next")));
+		html_raw(b, " ›</a>");
+	}
+	html_raw(b, "</p>");
+	free(frag);
+}
+
+/* Links to the indicators before and after this one. */
+static void
+ind_steps_html(struct http_req *req, struct buf *b, const struct unit *u,
+    const struct dash *d, const struct dash_view *v)
+{
+	const struct report_indicator_row *prev = NULL, *next = NULL;
+
+	for (size_t i = 0; i < d->cur.n; i = indicator_end(&d->cur, i))
+		if (indicator_end(&d->cur, i) == v->from)
+			prev = &d->cur.items[i];
+	if (v->to < d->cur.n)
+		next = &d->cur.items[v->to];
+	if (prev == NULL && next == NULL)
+		return;
+	html_raw(b, "<nav class=\"tabs ind-steps\">");
+	if (prev != NULL) {
+		html_raw(b, "<a rel=\"prev\" href=\"");
+		dash_href(b, u->code, d, prev->code, 0, NULL);
+		html_raw(b, "#ind-");
+		html_attr(b, prev->code);
+		html_raw(b, "\">‹ ");
+		html_text(b, ind_title(req, prev));
+		html_raw(b, "</a>");
+	}
+	if (prev != NULL && next != NULL)
+		html_raw(b, " · ");
+	if (next != NULL) {
+		html_raw(b, "<a rel=\"next\" href=\"");
+		dash_href(b, u->code, d, next->code, 0, NULL);
+		html_raw(b, "#ind-");
+		html_attr(b, next->code);
+		html_raw(b, "\">");
+		html_text(b, ind_title(req, next));
+		html_raw(b, " ›</a>");
+	}
+	html_raw(b, "</nav>");
+}
+
+/*
+ * The indicator of v in detail: the headline, the bar chart by unit below
+ * (sorted by value beyond DASH_PAGE_ROWS units) beside the per-unit table
+ * (the total row, then one page of units in the order of their codes),
+ * then the series over the years. Footnotes are numbered for the rows
+ * shown only.
+ */
+static void
+indicator_html(struct http_req *req, struct buf *b, const struct unit *u,
+    const struct dash *d, const struct dash_view *v, struct share_notes *ns)
+{
+	size_t from = v->from, to = v->to;
 	const struct report_indicator_row *t = &d->cur.items[from];
-	size_t nc = to - from - 1;
+	size_t nc = to - from - 1, row0, row1;
 	const char **labels = xcalloc(nc > d->n_years ? nc + 1 : d->n_years + 1,
 	    sizeof(*labels));
 	int64_t *vals = xcalloc((nc > d->n_years ? nc : d->n_years) + 1,
 	    sizeof(*vals));
 	bool *has = xcalloc((nc > d->n_years ? nc : d->n_years) + 1,
 	    sizeof(*has));
+	bool sorted = nc > DASH_PAGE_ROWS;
 	char tlabel[64], tv[32], *desc, *id;
 	struct svg_chart c;
 
@@ -455,7 +732,9 @@ indicator_html(struct http_req *req, struct buf *b, const struct dash *d,
 	html_attr(b, t->code);
 	html_raw(b, "\" data-indicator=\"");
 	html_attr(b, t->code);
-	html_raw(b, "\"><h2>");
+	html_raw(b, "\">");
+	ind_steps_html(req, b, u, d, v);
+	html_raw(b, "<h2>");
 	html_text(b, ind_title(req, t));
 	html_raw(b, "</h2><p class=\"headline\"><strong class=\"value\">");
 	value_html(req, b, t->has_value, t->value_x100, t->unit);
@@ -508,18 +787,34 @@ indicator_html(struct http_req *req, struct buf *b, const struct dash *d,
 	html_text(b, tr(req, N_("By unit below")));
 	html_raw(b, " · ");
 	html_text(b, d->period);
-	html_raw(b, "</h3><div class=\"chart-pair\">");
+	html_raw(b, "</h3>");
+	if (sorted) {
+		html_raw(b, "<p class=\"muted chart-order\">");
+		html_text(b, tr(req, N_("The bars are sorted by value, highest"
+		    " first; units without a value come last. The table lists"
+		    " the units by code.")));
+		html_raw(b, "</p>");
+	}
+	html_raw(b, "<div class=\"chart-pair\">");
 	if (nc > 0) {
-		for (size_t i = 0; i < nc; i++) {
-			const struct report_indicator_row *r = &d->cur.items[from + 1 + i];
+		struct bar_ref *refs = xcalloc(nc, sizeof(*refs));
 
-			labels[i] = r->unit_name;
-			vals[i] = r->value_x100;
-			has[i] = r->has_value;
+		for (size_t i = 0; i < nc; i++) {
+			refs[i].r = &d->cur.items[from + 1 + i];
+			refs[i].pos = i;
 		}
+		if (sorted)
+			qsort(refs, nc, sizeof(*refs), bar_cmp);
+		for (size_t i = 0; i < nc; i++) {
+			labels[i] = refs[i].r->unit_name;
+			vals[i] = refs[i].r->value_x100;
+			has[i] = refs[i].r->has_value;
+		}
+		free(refs);
 		c.kind = SVG_BARS;
 		id = xasprintf("chart-units-%s", t->code);
-		desc = chart_desc(req, t, tr(req, N_("One bar per unit below.")));
+		desc = chart_desc(req, t, tr(req, sorted ? N_("One bar per unit"
+		    " below, highest value first.") : N_("One bar per unit below.")));
 		c.id = id;
 		c.title = ind_title(req, t);
 		c.desc = desc;
@@ -533,9 +828,17 @@ indicator_html(struct http_req *req, struct buf *b, const struct dash *d,
 		free(id);
 		free(desc);
 	}
-	html_raw(b, "<div class=\"table-wrap\"><table class=\"fig units\">");
+	/* The total row first on every page, then the page's units. */
+	row0 = from + 1 + (v->page - 1) * DASH_PAGE_ROWS;
+	row1 = sorted && row0 + DASH_PAGE_ROWS < to ? row0 + DASH_PAGE_ROWS : to;
+	html_raw(b, "<div class=\"table-wrap\" id=\"units-");
+	html_attr(b, t->code);
+	html_raw(b, "\">");
+	if (sorted)
+		pager_html(req, b, u, d, t->code, nc, v->page);
+	html_raw(b, "<table class=\"fig units\">");
 	fig_table_head(req, b, N_("Unit"));
-	for (size_t i = from; i < to; i++) {
+	for (size_t i = from; i < row1; i = i == from ? row0 : i + 1) {
 		const struct report_indicator_row *r = &d->cur.items[i];
 
 		html_raw(b, r->total ? "<tr class=\"total\" data-unit=\"" :
@@ -543,12 +846,8 @@ indicator_html(struct http_req *req, struct buf *b, const struct dash *d,
 		html_attr(b, r->unit_code);
 		html_raw(b, "\"><th scope=\"row\">");
 		if (!r->total) {
-			html_raw(b, "<a href=\"/units/");
-			html_url(b, r->unit_code);
-			html_raw(b, "/dashboard?period=");
-			html_url(b, d->period);
-			html_raw(b, "&amp;structure=");
-			html_url(b, d->structure);
+			html_raw(b, "<a href=\"");
+			dash_href(b, r->unit_code, d, t->code, 0, NULL);
 			html_raw(b, "\">");
 		}
 		html_text(b, r->unit_name);
@@ -560,7 +859,10 @@ indicator_html(struct http_req *req, struct buf *b, const struct dash *d,
 		fig_cells(req, b, r);
 		html_raw(b, "</tr>");
 	}
-	html_raw(b, "</tbody></table></div></div>");
+	html_raw(b, "</tbody></table>");
+	if (sorted)
+		pager_html(req, b, u, d, t->code, nc, v->page);
+	html_raw(b, "</div></div>");
 
 	/* Over the years. */
 	html_raw(b, "<h3>");
@@ -644,6 +946,7 @@ page_dashboard(struct http_req *req, struct http_resp *resp)
 	struct dash d;
 	struct share_notes *ns = NULL;
 	struct buf *b = &resp->body;
+	struct dash_view v;
 	const char *st_values[] = {REPORT_NEW, REPORT_OLD};
 	const char *st_texts[2];
 
@@ -679,6 +982,13 @@ page_dashboard(struct http_req *req, struct http_resp *resp)
 	    "maxlength=\"40\" placeholder=\"2025, 2023-KH\"");
 	page_select(req, b, "d-structure", "structure", N_("Structure"),
 	    st_values, st_texts, 2, d.structure);
+	/* Another period or structure keeps the indicator read. */
+	dash_view(req, &d, &v);
+	if (d.cur.n > 0) {
+		html_raw(b, "<input type=\"hidden\" name=\"indicator\" value=\"");
+		html_attr(b, d.cur.items[v.from].code);
+		html_raw(b, "\">");
+	}
 	html_raw(b, "<button type=\"submit\">");
 	html_text(b, tr(req, N_("Show")));
 	html_raw(b, "</button></form><p class=\"muted\" id=\"dash-structure\""
@@ -707,11 +1017,32 @@ page_dashboard(struct http_req *req, struct http_resp *resp)
 		    " period.")));
 		html_raw(b, "</p>");
 	}
-	for (size_t i = 0; i < d.cur.n; ) {
-		size_t j = indicator_end(&d.cur, i);
+	if (d.cur.n > 0) {
+		if (v.asked != NULL) {
+			char asked[64], *msg;
 
-		indicator_html(req, b, &d, i, j, ns);
-		i = j;
+			/* The code as typed, cut short and escaped. */
+			if (snprintf(asked, sizeof(asked), "%s", v.asked) >=
+			    (int)sizeof(asked)) {
+				size_t n = sizeof(asked) - 1;
+
+				/* Not within a UTF-8 character. */
+				while (n > 0 &&
+				    ((unsigned char)v.asked[n] & 0xC0) == 0x80)
+					n--;
+				asked[n] = '\0';
+			}
+			msg = xasprintf(tr(req, N_("There is no indicator \"%s\""
+			    " for this period: the first indicator is shown.")),
+			    asked);
+			html_raw(b, "<p class=\"notice\" id=\"dash-notice\""
+			    " role=\"status\">");
+			html_text(b, msg);
+			html_raw(b, "</p>");
+			free(msg);
+		}
+		overview_html(req, b, &u, &d, &v, ns);
+		indicator_html(req, b, &u, &d, &v, ns);
 	}
 	notes_html(req, b, ns, &d, u.code);
 	page_end(req, resp);
@@ -892,8 +1223,8 @@ target_vi(struct arena *a, const struct report_indicator_row *r)
 {
 	if (!r->has_target)
 		return "—";
-	return arena_printf(a, "%s %s%s", strcmp(r->target_op, ">=") == 0 ?
-	    "≥" : "≤", value_vi(a, true, r->target_x100, r->unit),
+	return arena_printf(a, "%s %s%s", reports_op_symbol(r->target_op),
+	    value_vi(a, true, r->target_x100, r->unit),
 	    r->verified ? "" : " (chưa xác minh)");
 }
 

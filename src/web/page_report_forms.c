@@ -172,20 +172,6 @@ source_words(struct http_req *req, const char *src)
 }
 
 static const char *
-op_symbol(const char *op)
-{
-	if (op == NULL)
-		return "";
-	if (strcmp(op, "<=") == 0)
-		return "≤";
-	if (strcmp(op, ">=") == 0)
-		return "≥";
-	if (strcmp(op, "==") == 0 || strcmp(op, "=") == 0)
-		return "=";
-	return op;
-}
-
-static const char *
 period_kind_words(struct http_req *req, const char *k)
 {
 	if (k == NULL)
@@ -598,7 +584,7 @@ render_form(struct http_req *req, struct http_resp *resp,
 		html_raw(b, "<li><strong>");
 		html_text(b, def_field_title(req, root, f, l));
 		html_raw(b, "</strong> ");
-		html_text(b, op_symbol(jstr(ru, "op")));
+		html_text(b, reports_op_symbol(jstr(ru, "op")));
 		html_raw(b, " <strong>");
 		html_text(b, def_field_title(req, root, f, r));
 		html_raw(b, "</strong>");
@@ -849,7 +835,7 @@ indicator_card(struct http_req *req, struct buf *b, json_t *ind)
 		html_text(b, jstr(t, "period") != NULL ? jstr(t, "period") : "");
 		html_raw(b, "</td><td class=\"target\">");
 		if (json_is_number(json_object_get(t, "value"))) {
-			html_text(b, op_symbol(jstr(t, "op")));
+			html_text(b, reports_op_symbol(jstr(t, "op")));
 			html_raw(b, " ");
 			target_value(b, json_object_get(t, "value"));
 			if (unit != NULL && *unit != '\0') {

@@ -1,7 +1,9 @@
 // The city's administrator reads the indicators dashboard on a desktop:
-// from the menu to the dashboard of Hải Phòng for 2025, each indicator with
-// a bar chart by unit below and its table, then switches to the structure
-// before 1 July 2025 and sees the chart and the table list the old
+// from the menu to the dashboard of Hải Phòng for 2025, the overview of
+// every indicator, then one indicator in detail with a bar chart by unit
+// below (every unit, by value) beside a table of its units 30 a page, paged
+// through to Phường Lê Chân; another indicator from the overview; then the
+// structure before 1 July 2025, where the chart and the table list the old
 // districts instead of the new communes. Only the shape of the page is
 // checked here (the figures are checked by the integration test).
 
@@ -10,16 +12,23 @@ import { test } from 'node:test';
 
 import { desktopPage, launch, logIn, screenshot, startServer } from './lib.mjs';
 
-// The units of the first indicator's table and the bars of its chart.
+// The indicator shown: its code, the units of its table's page, the bars
+// of its chart, the pager's figures, the years of its series.
 async function shape(page) {
-  return page.$eval('section.indicator', (sec) => ({
-    code: sec.dataset.indicator,
-    units: [...sec.querySelectorAll('table.fig.units tbody tr:not(.total)')]
-      .map((tr) => tr.dataset.unit),
-    bars: sec.querySelectorAll('svg[id^="chart-units-"] g.item').length,
-    svgTitle: sec.querySelector('svg[id^="chart-units-"] > title').textContent,
-    years: [...sec.querySelectorAll('table.fig.years tbody tr')].map((tr) => tr.dataset.period),
-  }));
+  return page.$eval('section.indicator', (sec) => {
+    const pager = sec.querySelector('p.pager');
+    return {
+      code: sec.dataset.indicator,
+      units: [...sec.querySelectorAll('table.fig.units tbody tr:not(.total)')]
+        .map((tr) => tr.dataset.unit),
+      total: sec.querySelectorAll('table.fig.units tbody tr.total').length,
+      bars: sec.querySelectorAll('svg[id^="chart-units-"] g.item').length,
+      svgTitle: sec.querySelector('svg[id^="chart-units-"] > title').textContent,
+      years: [...sec.querySelectorAll('table.fig.years tbody tr')].map((tr) => tr.dataset.period),
+      pager: pager ? { page: +pager.dataset.page, pages: +pager.dataset.pages,
+        units: +pager.dataset.units } : null,
+    };
+  });
 }
 
 test('reading the indicators dashboard on a desktop', async (t) => {
@@ -34,32 +43,71 @@ test('reading the indicators dashboard on a desktop', async (t) => {
   await page.fill('#d-period', '2025');
   await page.selectOption('#d-structure', 'new');
   await Promise.all([page.waitForLoadState('load'), page.click('#dash-form button[type=submit]')]);
+  // The overview lists every indicator; the first is shown in detail.
+  const overview = await page.$$eval('#dash-overview table.fig.overview tbody tr',
+    (trs) => trs.map((tr) => ({ code: tr.dataset.indicator, current: tr.classList.contains('current') })));
+  assert.ok(overview.length >= 2, 'several indicators');
+  assert.equal((await page.$$('section.indicator')).length, 1, 'one indicator in detail');
   const now = await shape(page);
-  assert.ok(now.units.length > 20, 'the new communes of Hải Phòng');
-  assert.ok(now.units.includes('11383'), 'Phường Lê Chân is a unit below');
-  assert.equal(now.bars, now.units.length, 'one bar per row of the table');
+  assert.equal(now.code, overview[0].code);
+  assert.ok(overview[0].current);
+  assert.ok(now.pager, 'the communes of Hải Phòng are paged');
+  assert.ok(now.pager.units > 60, 'the new communes of Hải Phòng');
+  assert.deepEqual([now.pager.page, now.units.length, now.total], [1, 30, 1]);
+  assert.equal(now.bars, now.pager.units, 'one bar per unit below, on every page');
   assert.ok(now.years.includes('2023') && now.years.includes('2025'));
   assert.equal(await page.getAttribute('#dash-structure', 'data-structure'), 'new');
-  // Every figure of the chart is also readable as text.
-  const first = await page.$eval('section.indicator svg g.item title', (el) => el.textContent);
-  assert.match(first, /: /);
+  // Every figure of the chart is also readable as text; the bars go from
+  // the highest value down, units without a value last.
+  const bars = await page.$$eval('section.indicator svg[id^="chart-units-"] g.item title',
+    (els) => els.map((el) => el.textContent));
+  assert.match(bars[0], /: /);
+  const nums = bars.map((x) => x.split(': ').pop()).map((v) => (v === '—' ? null
+    : parseFloat(v.replace(/\./g, '').replace(',', '.'))));
+  const firstMissing = nums.indexOf(null);
+  const valued = firstMissing < 0 ? nums : nums.slice(0, firstMissing);
+  assert.ok(valued.every((v, i) => i === 0 || valued[i - 1] >= v), 'highest first');
+  assert.ok(firstMissing < 0 || nums.slice(firstMissing).every((v) => v === null), 'no value last');
   await screenshot(page, 'desktop-dashboard-new');
+
+  // Through the pager to Phường Lê Chân, the total row on every page.
+  let at = now;
+  while (!at.units.includes('11383')) {
+    assert.ok(at.pager.page < at.pager.pages, 'Phường Lê Chân is on a page');
+    await Promise.all([page.waitForURL(new RegExp(`page=${at.pager.page + 1}#units-`)),
+      page.click('section.indicator p.pager a[rel="next"] >> nth=0')]);
+    at = await shape(page);
+    assert.equal(at.total, 1);
+    assert.equal(at.bars, now.bars);
+  }
+  assert.ok(at.pager.page > 1, 'Phường Lê Chân is past the first page');
+
+  // Another indicator from the overview, the period and structure kept.
+  await Promise.all([page.waitForURL(new RegExp(`indicator=${overview[1].code}#ind-`)),
+    page.click(`#dash-overview tr[data-indicator="${overview[1].code}"] th a`)]);
+  const second = await shape(page);
+  assert.equal(second.code, overview[1].code);
+  assert.equal(second.pager.page, 1);
+  assert.match(page.url(), /period=2025&structure=new&/);
+  assert.equal(await page.getAttribute(`#dash-overview tr[data-indicator="${overview[1].code}"]`, 'class'), 'current');
 
   await page.selectOption('#d-structure', 'old');
   await Promise.all([page.waitForLoadState('load'), page.click('#dash-form button[type=submit]')]);
   const before = await shape(page);
   assert.equal(await page.getAttribute('#dash-structure', 'data-structure'), 'old');
-  assert.equal(before.code, now.code);
+  assert.equal(before.code, second.code, 'the indicator read is kept');
   assert.ok(before.units.includes('305'), 'Quận Lê Chân is a unit below');
   assert.ok(!before.units.includes('11383'));
-  assert.ok(before.units.length < now.units.length, 'fewer districts than new communes');
+  assert.ok(before.units.length < now.pager.units, 'fewer districts than new communes');
+  assert.equal(before.pager, null, 'the districts fit on one page');
   assert.equal(before.bars, before.units.length);
   await screenshot(page, 'desktop-dashboard-old');
 
-  // Down to a district, kept in the old structure.
-  await Promise.all([page.waitForURL(/\/units\/305\/dashboard\?period=2025&structure=old$/),
+  // Down to a district, kept in the old structure and on the indicator.
+  await Promise.all([page.waitForURL(new RegExp(`/units/305/dashboard\\?period=2025&structure=old&indicator=${before.code}$`)),
     page.click('section.indicator table.fig.units a[href*="/units/305/dashboard"]')]);
   const district = await shape(page);
+  assert.equal(district.code, before.code);
   assert.ok(district.units.includes('11383'), 'the old ward Trần Nguyên Hãn');
 
   // The administrator's shares page explains the rule and lists the pairs.

@@ -54,7 +54,8 @@ const REPORTS = [
   ['11311', 500, 100],
 ];
 
-// The rows of one indicator's table by unit: {code: {value, met, mark}}.
+// The rows of the per-unit table of one page: {code: {num, den, value,
+// target, met, mark}}, in the order shown, and the section of the indicator.
 function unitRows(html, code) {
   const sec = html.split(`<section class="card indicator" id="ind-${code}"`)[1];
   assert.ok(sec, `the page shows ${code}`);
@@ -65,10 +66,38 @@ function unitRows(html, code) {
     rows[m[1]] = {
       num: cells[0], den: cells[1], value: cells[2].replace(/<[^>]+>/g, ''),
       target: cells[3].replace(/<[^>]+>/g, ''), met: cells[4].replace(/<[^>]+>/g, ''),
-      mark: /share-mark/.test(m[2]),
+      mark: /share-mark/.test(m[2]), total: /class="total"/.test(m[0]),
     };
   }
   return { rows, section: sec.split('</section>')[0] };
+}
+
+// The pager of a paged per-unit table: {page, pages, units, range}, or null.
+function pager(html) {
+  const m = html.match(/<p class="pager" data-page="(\d+)" data-pages="(\d+)" data-units="(\d+)"><span class="range">([^<]*)<\/span>/);
+  return m ? { page: +m[1], pages: +m[2], units: +m[3], range: m[4] } : null;
+}
+
+// Every page of one indicator's per-unit table, followed through the
+// pager: the rows of all pages, the pages' text, the sections.
+async function allUnitRows(c, pathQuery, code) {
+  const first = await c.get(`${pathQuery}&indicator=${code}`);
+  assert.equal(first.status, 200, first.text);
+  const pg = pager(first.text);
+  const pages = [first.text];
+  for (let p = 2; pg && p <= pg.pages; p++) {
+    const res = await c.get(`${pathQuery}&indicator=${code}&page=${p}`);
+    assert.equal(res.status, 200, res.text);
+    pages.push(res.text);
+  }
+  const rows = {};
+  for (const html of pages) {
+    const r = unitRows(html, code).rows;
+    // The total row stays on every page, first.
+    assert.ok(Object.values(r)[0].total, 'the total row heads every page');
+    Object.assign(rows, r);
+  }
+  return { rows, pages, section: unitRows(first.text, code).section };
 }
 
 for (const backend of backends()) {
@@ -123,9 +152,9 @@ for (const backend of backends()) {
     });
 
     await t.test('new structure: hand-computed values, targets, the share footnote', async () => {
-      const res = await admin.get(`/units/31/dashboard?period=${PERIOD}&structure=new`);
-      assert.equal(res.status, 200, res.text);
-      const { rows, section } = unitRows(res.text, 't-member');
+      const { rows, section, pages } = await allUnitRows(admin,
+        `/units/31/dashboard?period=${PERIOD}&structure=new`, 't-member');
+      const text = pages.join('\n');
       assert.deepEqual(
         { num: rows['31'].num, den: rows['31'].den, value: rows['31'].value, met: rows['31'].met },
         { num: '800', den: '3.500', value: '22,86 %', met: 'Đạt' },
@@ -139,30 +168,169 @@ for (const backend of backends()) {
       assert.ok(rows['11383'].mark && rows['11359'].mark, 'the split ward\'s shares are marked');
       assert.ok(!rows['11311'].mark, 'a whole merge is not a share');
       // The footnote names the old ward and the share.
-      assert.match(res.text, /<li id="share-\d+">Phường Lê Chân: 60 % số liệu của Phường Cầu Đất \(11344\)<\/li>/);
-      assert.match(res.text, /<li id="share-\d+">Phường Gia Viên: 40 % số liệu của Phường Cầu Đất \(11344\)<\/li>/);
+      assert.match(text, /<li id="share-\d+">Phường Lê Chân: 60 % số liệu của Phường Cầu Đất \(11344\)<\/li>/);
+      assert.match(text, /<li id="share-\d+">Phường Gia Viên: 40 % số liệu của Phường Cầu Đất \(11344\)<\/li>/);
+      // Each page numbers the footnotes of its own rows only, and every
+      // mark points to a footnote of the same page.
+      for (const html of pages) {
+        const marks = [...html.matchAll(/<sup class="share-mark"><a href="#share-(\d+)">/g)].map((m) => m[1]);
+        const notes = [...html.matchAll(/<li id="share-(\d+)">/g)].map((m) => m[1]);
+        assert.deepEqual([...new Set(marks)].sort(), notes.sort());
+      }
       // Charts carry the figures with a title and the target line.
       assert.match(section, /<svg class="chart"[^>]*role="img"[^>]*aria-labelledby="chart-units-t-member-t chart-units-t-member-d"/);
+      // The chart holds every unit below on every page, highest value
+      // first: Gia Viên (30 %), Lê Chân (22,31 %), Hồng Bàng (20 %), then
+      // the units without a value.
+      const bars = [...section.split('id="chart-units-t-member"')[1].split('</svg>')[0]
+        .matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1]);
+      assert.equal(bars.length, Object.keys(rows).length - 1);
+      assert.deepEqual(bars.slice(0, 3),
+        ['Phường Gia Viên: 30 %', 'Phường Lê Chân: 22,31 %', 'Phường Hồng Bàng: 20 %']);
+      assert.match(bars[3], /: —$/);
       assert.match(section, /<title>Phường Lê Chân: 22,31 %<\/title>/);
       assert.match(section, /<g class="target">/);
       assert.match(section, /<tr data-period="2024"><th scope="row">2024[^]*?22,86 %/);
     });
 
     await t.test('old structure: the districts, the same province total', async () => {
-      let res = await admin.get(`/units/31/dashboard?period=${PERIOD}&structure=old`);
-      assert.equal(res.status, 200);
-      const { rows } = unitRows(res.text, 't-member');
+      const { rows } = await allUnitRows(admin,
+        `/units/31/dashboard?period=${PERIOD}&structure=old`, 't-member');
       assert.equal(rows['31'].value, '22,86 %');
       assert.deepEqual([rows['304'].value, rows['304'].met], ['30 %', 'Đạt']);
       assert.deepEqual([rows['305'].value, rows['305'].met], ['20 %', 'Không đạt']);
       assert.deepEqual([rows['303'].value, rows['303'].met], ['20 %', 'Không đạt']);
       assert.equal(rows['303'].target, '≥ 25 %');
       // A district's page lists its old wards.
-      res = await admin.get(`/units/305/dashboard?period=${PERIOD}&structure=old`);
+      const res = await admin.get(`/units/305/dashboard?period=${PERIOD}&structure=old&indicator=t-member`);
       assert.equal(res.status, 200, res.text);
+      assert.equal(pager(res.text), null, 'a few units: one page');
       const d = unitRows(res.text, 't-member').rows;
       assert.deepEqual([d['11395'].num, d['11395'].den, d['11395'].value], ['400', '2.000', '20 %']);
       assert.equal(d['11383'].value, '—', 'no approved report, no value');
+    });
+
+    await t.test('the overview: every indicator, its figures, units below reaching the target', async () => {
+      const api = await admin.json('GET', `/api/v1/indicators?unit=31&period=${PERIOD}&structure=new`);
+      assert.equal(api.status, 200, api.text);
+      const res = await admin.get(`/units/31/dashboard?period=${PERIOD}&structure=new`);
+      assert.equal(res.status, 200, res.text);
+      const ov = res.text.split('<section class="card" id="dash-overview">')[1].split('</section>')[0];
+      const rows = {};
+      for (const m of ov.matchAll(/<tr data-indicator="([^"]+)"[^>]*><th scope="row"><a[^>]*href="([^"]+)"[^>]*>([^<]*)<\/a><\/th>(.*?)<\/tr>/g)) {
+        const cells = [...m[4].matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((c) => c[1].replace(/<[^>]+>/g, ''));
+        rows[m[1]] = { href: m[2], title: m[3], value: cells[0], target: cells[1], met: cells[2],
+          num: cells[3], den: cells[4], reach: cells[5] };
+      }
+      // Every indicator of the period, in the order of the API.
+      assert.deepEqual(Object.keys(rows), api.json.indicators.map((i) => i.code));
+      // t-member by hand: 800 / 3500 = 22,86 % against >= 20 (unverified);
+      // of the new wards with a value, Gia Viên (30 %) reaches 25, Lê Chân
+      // (22,31 %) and Hồng Bàng (20 %) do not: 1 of 3.
+      const m = rows['t-member'];
+      assert.equal(m.title, 'Tỷ lệ hội viên (kiểm thử)');
+      assert.deepEqual([m.value, m.met, m.num, m.den, m.reach],
+        ['22,86 %', 'Đạt', '800', '3.500', '1/3 đơn vị']);
+      assert.match(m.target, /≥ 20 %\s*chưa xác minh/);
+      assert.equal(m.href,
+        `/units/31/dashboard?period=${PERIOD}&amp;structure=new&amp;indicator=t-member#ind-t-member`);
+      // The other indicators' counts agree with the API's rows.
+      for (const ind of api.json.indicators) {
+        const below = ind.rows.filter((r) => !r.total && r.value !== null);
+        const met = below.filter((r) => r.met === true).length;
+        assert.equal(rows[ind.code].reach, below.length ? `${met}/${below.length} đơn vị` : '—', ind.code);
+      }
+      // Under the old structure the districts: 304 (30 %) reaches 25, 305
+      // and 303 (20 %) do not.
+      const old = await admin.get(`/units/31/dashboard?period=${PERIOD}&structure=old`);
+      assert.match(old.text, /<tr data-indicator="t-member"[^]*?data-met="1" data-with-value="3">1\/3 đơn vị</);
+      // A ward has no units below: no count column.
+      const ward = await mgr.get(`/units/11383/dashboard?period=${PERIOD}&structure=new`);
+      assert.equal(ward.status, 200);
+      assert.ok(ward.text.includes('id="dash-overview"'));
+      assert.ok(!ward.text.includes('class="num reach"'));
+    });
+
+    await t.test('one indicator at a time, switched from the overview', async () => {
+      const base = `/units/31/dashboard?period=${PERIOD}&structure=new`;
+      const api = await admin.json('GET', `/api/v1/indicators?unit=31&period=${PERIOD}&structure=new`);
+      const codes = api.json.indicators.map((i) => i.code);
+      assert.ok(codes.length >= 2);
+      // Default: the first indicator.
+      let res = await admin.get(base);
+      let secs = [...res.text.matchAll(/<section class="card indicator" id="ind-([^"]+)" data-indicator="([^"]+)"/g)];
+      assert.deepEqual(secs.map((x) => x[2]), [codes[0]]);
+      assert.match(res.text, new RegExp(`<tr data-indicator="${codes[0]}" class="current">`));
+      // Another one through its link, with the period and the structure kept.
+      res = await admin.get(`${base}&indicator=t-member`);
+      assert.equal(res.status, 200);
+      secs = [...res.text.matchAll(/<section class="card indicator" id="ind-([^"]+)"/g)];
+      assert.deepEqual(secs.map((x) => x[1]), ['t-member']);
+      assert.match(res.text, /<tr data-indicator="t-member" class="current"><th scope="row"><a aria-current="page"/);
+      assert.match(res.text, /<table class="fig years">/);
+      // The rows' links go down with the same indicator, period and structure.
+      const all = await allUnitRows(admin, base, 't-member');
+      assert.ok(all.pages.some((h) =>
+        h.includes(`href="/units/11383/dashboard?period=${PERIOD}&amp;structure=new&amp;indicator=t-member"`)));
+      // Steps to the neighbours.
+      const k = codes.indexOf('t-member');
+      if (k > 0)
+        assert.ok(res.text.includes(`rel="prev" href="/units/31/dashboard?period=${PERIOD}&amp;structure=new&amp;indicator=${codes[k - 1]}#ind-${codes[k - 1]}"`));
+      if (k < codes.length - 1)
+        assert.ok(res.text.includes(`rel="next" href="/units/31/dashboard?period=${PERIOD}&amp;structure=new&amp;indicator=${codes[k + 1]}#ind-${codes[k + 1]}"`));
+    });
+
+    await t.test('an unknown indicator: the first one, with a notice', async () => {
+      const res = await admin.get(`/units/31/dashboard?period=${PERIOD}&structure=new&indicator=khong-co%3Cb%3E`);
+      assert.equal(res.status, 200);
+      assert.match(res.text, /<p class="notice" id="dash-notice" role="status">Không có chỉ tiêu &quot;khong-co&lt;b&gt;&quot; trong kỳ này: hiển thị chỉ tiêu đầu tiên.<\/p>/);
+      const api = await admin.json('GET', `/api/v1/indicators?unit=31&period=${PERIOD}&structure=new`);
+      assert.match(res.text, new RegExp(`<section class="card indicator" id="ind-${api.json.indicators[0].code}"`));
+      const ok = await admin.get(`/units/31/dashboard?period=${PERIOD}&structure=new&indicator=t-member`);
+      assert.ok(!ok.text.includes('dash-notice'));
+    });
+
+    await t.test('paging the units of the province: 30 a page, the total on each, every unit reachable', async () => {
+      const base = `/units/31/dashboard?period=${PERIOD}&structure=new&indicator=t-member`;
+      const api = await admin.json('GET', `/api/v1/indicators?unit=31&period=${PERIOD}&structure=new`);
+      const below = api.json.indicators.find((i) => i.code === 't-member').rows.filter((r) => !r.total);
+      assert.ok(below.length > 60, 'the new communes of Hải Phòng');
+      const pages = Math.ceil(below.length / 30);
+      let res = await admin.get(base);
+      let pg = pager(res.text);
+      assert.deepEqual([pg.page, pg.pages, pg.units, pg.range],
+        [1, pages, below.length, `Đơn vị 1–30 trên tổng số ${below.length}`]);
+      assert.deepEqual(Object.keys(unitRows(res.text, 't-member').rows), ['31', ...below.slice(0, 30).map((r) => r.unit_code)]);
+      // Page 2: the next 30 units, the total row first, the figures of a
+      // unit there the same as the API's.
+      res = await admin.get(`${base}&page=2`);
+      pg = pager(res.text);
+      assert.deepEqual([pg.page, pg.range], [2, `Đơn vị 31–60 trên tổng số ${below.length}`]);
+      const r2 = unitRows(res.text, 't-member').rows;
+      assert.deepEqual(Object.keys(r2), ['31', ...below.slice(30, 60).map((r) => r.unit_code)]);
+      assert.equal(r2['31'].value, '22,86 %');
+      const u = below[30];
+      assert.equal(r2[u.unit_code].value, u.value === null ? '—' : `${String(u.value).replace('.', ',')} %`);
+      assert.ok(res.text.includes(`rel="prev" href="${base.replace(/&/g, '&amp;')}&amp;page=1#units-t-member"`));
+      // Every unit is on exactly one page.
+      const all = await allUnitRows(admin, `/units/31/dashboard?period=${PERIOD}&structure=new`, 't-member');
+      assert.deepEqual(Object.keys(all.rows).filter((c) => c !== '31').sort(), below.map((r) => r.unit_code).sort());
+      // The last page holds the rest; a page past the end shows the last.
+      res = await admin.get(`${base}&page=999`);
+      pg = pager(res.text);
+      assert.equal(pg.page, pages);
+      assert.equal(Object.keys(unitRows(res.text, 't-member').rows).length, 1 + below.length - 30 * (pages - 1));
+      res = await admin.get(`${base}&page=abc`);
+      assert.equal(pager(res.text).page, 1);
+    });
+
+    await t.test('the province page is small: one indicator, 30 rows', async () => {
+      const res = await admin.get(`/units/31/dashboard?period=${PERIOD}&structure=new&indicator=t-member`);
+      assert.equal(res.status, 200);
+      assert.equal((res.text.match(/<section class="card indicator"/g) || []).length, 1);
+      assert.equal((res.text.match(/<tr (class="total" )?data-unit=/g) || []).length, 31);
+      const bytes = Buffer.byteLength(res.text);
+      assert.ok(bytes < 120000, `${bytes} bytes`);
     });
 
     await t.test('JSON and CSV', async () => {
@@ -228,7 +396,7 @@ for (const backend of backends()) {
       res = await client(srv.url).json('GET', `/api/v1/indicators?unit=31&period=${PERIOD}`);
       assert.equal(res.status, 401);
       // The ward's own manager reads its dashboard.
-      res = await mgr.get(`/units/11383/dashboard?period=${PERIOD}&structure=new`);
+      res = await mgr.get(`/units/11383/dashboard?period=${PERIOD}&structure=new&indicator=t-member`);
       assert.equal(res.status, 200);
       assert.equal(unitRows(res.text, 't-member').rows['11383'].value, '22,31 %');
     });

@@ -43,7 +43,8 @@ const INDICATOR = {
   targets: [],
 };
 
-// The value cell of each unit of the indicator's table: {code: value}.
+// The value cell of each unit of the indicator's table on one page:
+// {code: value}, and the number of pages of the table.
 function values(html) {
   const sec = html.split('<section class="card indicator" id="ind-t-cache"')[1];
   assert.ok(sec, 'the page shows the indicator');
@@ -53,7 +54,8 @@ function values(html) {
     const cells = [...m[2].matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((c) => c[1]);
     out[m[1]] = cells[2].replace(/<[^>]+>/g, '');
   }
-  return out;
+  const pg = sec.match(/<p class="pager" data-page="\d+" data-pages="(\d+)"/);
+  return { out, pages: pg ? +pg[1] : 1 };
 }
 
 for (const backend of backends()) {
@@ -80,10 +82,19 @@ for (const backend of backends()) {
     const admin = client(srv.url);
     assert.equal((await admin.login('hkh.haiphong', PW)).status, 303);
     await admin.get('/');
+    // Every page of the indicator's per-unit table (114 new communes).
     const page = async () => {
-      const res = await admin.get(`/units/31/dashboard?period=${PERIOD}&structure=new`);
+      const url = `/units/31/dashboard?period=${PERIOD}&structure=new&indicator=t-cache`;
+      let res = await admin.get(url);
       assert.equal(res.status, 200, res.text);
-      return values(res.text);
+      const first = values(res.text);
+      const out = { ...first.out };
+      for (let p = 2; p <= first.pages; p++) {
+        res = await admin.get(`${url}&page=${p}`);
+        assert.equal(res.status, 200, res.text);
+        Object.assign(out, values(res.text).out);
+      }
+      return out;
     };
     // Nothing is kept while the newest change of a unit is under two
     // seconds old (the demo's units were just written).

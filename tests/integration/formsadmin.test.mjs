@@ -253,7 +253,7 @@ for (const backend of backends()) {
       let total = res.json.indicators.find((i) => i.code === 'member-ratio')
         .rows.find((r) => r.total);
       assert.deepEqual([total.target_op, total.target, total.target_verified], ['>=', 33.5, false]);
-      res = await admin.get(`/units/31/dashboard?period=${period}`);
+      res = await admin.get(`/units/31/dashboard?period=${period}&indicator=member-ratio`);
       assert.equal(res.status, 200);
       const card = res.text.split('id="ind-member-ratio"')[1].split('</section>')[0];
       assert.match(card, /≥ 33,5 %/);
@@ -270,6 +270,16 @@ for (const backend of backends()) {
       res = await admin.get(`/api/v1/indicators?unit=31&period=${period}`);
       total = res.json.indicators.find((i) => i.code === 'member-ratio').rows.find((r) => r.total);
       assert.deepEqual([total.target_op, total.target, total.target_verified], ['<=', 40, true]);
+
+      // Exactly: printed as "=" on the dashboard, not as "≤".
+      res = await admin.post('/reports/indicators/targets', {
+        indicator: 'member-ratio', unit: '31', period, op: '=', value: '40', verified: '1',
+      });
+      assert.equal(res.status, 303);
+      res = await admin.get(`/units/31/dashboard?period=${period}&indicator=member-ratio`);
+      const exact = res.text.split('id="ind-member-ratio"')[1].split('</section>')[0];
+      assert.match(exact, /= 40 %/);
+      assert.doesNotMatch(exact, /[≤≥] 40 %/);
 
       // Removed.
       res = await viewer.post('/reports/indicators/targets/remove', {
