@@ -455,7 +455,7 @@ target_for(const struct ind_prep *ip, const struct report_row *r)
 
 static int
 indicator_rows(const struct report_consolidated *c, json_t *ind,
-    struct report_indicators *out, struct kh_err *err)
+    bool totals_only, struct report_indicators *out, struct kh_err *err)
 {
 	json_t *factor = json_object_get(ind, "factor");
 	int64_t fac = json_is_integer(factor) ? json_integer_value(factor) : 1;
@@ -483,10 +483,13 @@ indicator_rows(const struct report_consolidated *c, json_t *ind,
 	}
 	for (size_t i = 0; i < c->n; i++) {
 		const struct report_row *r = &c->rows[i];
-		struct report_indicator_row *o = &out->items[out->n++];
+		struct report_indicator_row *o;
 		bool hn, hd = false;
 		json_t *t;
 
+		if (totals_only && !r->total)
+			continue;
+		o = &out->items[out->n++];
 		memset(o, 0, sizeof(*o));
 		o->numerator = expr_value(r, ip.num, ip.n_num, &hn);
 		if (ip.has_den)
@@ -536,10 +539,10 @@ indicator_rows(const struct report_consolidated *c, json_t *ind,
 	return 0;
 }
 
-int
-reports_indicators(struct db *db, const struct actor *a, const char *unit_code,
-    const char *period, const char *structure, struct report_indicators *out,
-    struct kh_err *err)
+static int
+indicators_load(struct db *db, const struct actor *a, const char *unit_code,
+    const char *period, const char *structure, bool totals_only,
+    struct report_indicators *out, struct kh_err *err)
 {
 	struct report_period p;
 	struct report_consolidated cache[8];
@@ -607,7 +610,7 @@ reports_indicators(struct db *db, const struct actor *a, const char *unit_code,
 				c = &cache[n_cache++];
 		}
 		if (rc == 0)
-			rc = indicator_rows(c, ind, out, err);
+			rc = indicator_rows(c, ind, totals_only, out, err);
 		json_decref(ind);
 		if (rc != 0)
 			break;
@@ -622,6 +625,24 @@ reports_indicators(struct db *db, const struct actor *a, const char *unit_code,
 		return rc;
 	}
 	return 0;
+}
+
+int
+reports_indicators(struct db *db, const struct actor *a, const char *unit_code,
+    const char *period, const char *structure, struct report_indicators *out,
+    struct kh_err *err)
+{
+	return indicators_load(db, a, unit_code, period, structure, false, out,
+	    err);
+}
+
+int
+reports_indicators_totals(struct db *db, const struct actor *a,
+    const char *unit_code, const char *period, const char *structure,
+    struct report_indicators *out, struct kh_err *err)
+{
+	return indicators_load(db, a, unit_code, period, structure, true, out,
+	    err);
 }
 
 /* ---- Targets set by an administrator ---- */

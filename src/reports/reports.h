@@ -520,6 +520,11 @@ int reports_indicators_load(struct db *db, const struct actor *a,
 int reports_indicators(struct db *db, const struct actor *a,
     const char *unit_code, const char *period, const char *structure,
     struct report_indicators *out, struct kh_err *err);
+/* The same, the unit's own rows only (the totals): what a series over the
+ * years needs, without a row per child. */
+int reports_indicators_totals(struct db *db, const struct actor *a,
+    const char *unit_code, const char *period, const char *structure,
+    struct report_indicators *out, struct kh_err *err);
 
 /* A target's comparison as printed: ">=" -> "≥", "<=" -> "≤", "=" -> "=". */
 const char *reports_op_symbol(const char *op);

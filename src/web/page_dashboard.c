@@ -129,9 +129,10 @@ dash_load(struct web_req *w, const char *code, const char *period,
 			snprintf(d->year_codes[k], 48, "%s", d->p.code);
 		else
 			snprintf(d->year_codes[k], 48, "%d%s", y, suffix);
-		/* The period itself is already loaded (year_row reads it). */
+		/* The period itself is already loaded (year_row reads it);
+		 * the other years are drawn for the unit alone. */
 		if (strcmp(d->year_codes[k], d->p.code) != 0)
-			rc = reports_indicators(w->db, &w->actor, code,
+			rc = reports_indicators_totals(w->db, &w->actor, code,
 			    d->year_codes[k], d->structure, &d->years[k], err);
 	}
 	if (rc != 0)

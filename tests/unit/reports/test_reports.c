@@ -724,6 +724,30 @@ BOTH(reports_indicators, targets_in_both_structures)
 			cr_expect_eq(r->share_applied, pass == 1);
 			seen++;
 		}
+		/* The totals alone (a series over the years) are the same
+		 * rows as the totals of the full list, in the same order. */
+		{
+			struct report_indicators t;
+			size_t k = 0;
+
+			cr_assert(reports_indicators_totals(db, &w.sys, "31",
+			    "2023", pass ? "new" : "old", &t, &err) == 0);
+			cr_expect_gt(t.n, 0);
+			for (size_t i = 0; i < l.n; i++) {
+				if (!l.items[i].total)
+					continue;
+				cr_assert_lt(k, t.n);
+				cr_expect(t.items[k].total);
+				cr_expect_str_eq(t.items[k].code, l.items[i].code);
+				cr_expect_eq(t.items[k].value_x100,
+				    l.items[i].value_x100);
+				cr_expect_eq(t.items[k].met, l.items[i].met);
+				k++;
+			}
+			cr_expect_eq(k, t.n, "only the totals");
+			cr_expect_lt(t.n, l.n, "no row per child");
+			report_indicators_cleanup(&t);
+		}
 		report_indicators_cleanup(&l);
 	}
 	cr_expect_eq(seen, 2);
