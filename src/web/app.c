@@ -393,6 +393,10 @@ web_router(void)
 	    api_reports_consolidated);
 	http_route(r, HTTP_GET, "/api/v1/reports/{form}/{period}/status",
 	    api_reports_status);
+	/* Report evidence: one attached file (page_reports.c). */
+	http_route(r, HTTP_GET,
+	    "/units/{code}/reports/{form}/{period}/evidence/{id}",
+	    page_report_evidence_get);
 	/* Requests of data subjects and consent withdrawal. */
 	http_route(r, HTTP_GET, "/people/{id}/privacy", page_person_privacy);
 	http_route(r, HTTP_POST, "/people/{id}/data-requests",
