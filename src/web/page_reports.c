@@ -657,15 +657,15 @@ evidence_files(struct http_req *req, struct buf *b, const struct entry *e)
 	const char *structure = http_query(req, "structure");
 	char d[DATE_LEN];
 
+	html_raw(b, "<p>");
+	html_text(b, tr(req, N_("Files attached")));
+	buf_printf(b, ": %d</p>", e->s.n_evidence);
 	if (reports_evidence_list(w->db, &w->actor, e->id, &l, &err) != 0) {
 		page_error_box(req, b, &err);
 		kh_err_clear(&err);
 		return;
 	}
 	if (l.n == 0) {
-		html_raw(b, "<p class=\"muted\" id=\"report-evidence-none\">");
-		html_text(b, tr(req, N_("No file yet.")));
-		html_raw(b, "</p>");
 		report_evidence_list_cleanup(&l);
 		return;
 	}
