@@ -335,7 +335,9 @@ struct model_registration {
 	int year;
 	char *subject_kind;	/* "person", "household", "clan", "unit" */
 	int64_t subject_id;
-	char *subject_name;	/* person's or clan's name, household code and head, unit name */
+	char *subject_name;	/* person's or clan's name, household code and head, unit name;
+				   a restricted person's name as the actor may
+				   see it (people.h, PEOPLE_NAME_SQL) */
 	int64_t unit_id;
 	char *unit_code;
 	char *unit_name;
@@ -634,7 +636,8 @@ struct model_decision_item {
 	int64_t registration_id;
 	char *certificate_no;
 	int64_t certificate_seq;
-	char *subject_name;
+	char *subject_name;	/* as in model_registration: a restricted
+				   person's name only for officers in scope */
 	char *unit_code;
 	char *unit_name;
 	int subject_group;
