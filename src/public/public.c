@@ -823,9 +823,12 @@ match_person(struct db *db, const struct actor *a,
 	if (s->id_number != NULL && s->id_number[0] != '\0') {
 		struct db_stmt *st = NULL;
 
-		rc = db_prepare(db, "SELECT id, unit_id, name_key, full_name"
-		    " FROM people WHERE id_number = $1",
-		    DB_ARGS(DB_TEXT(s->id_number)), &st, err);
+		/* The name in the refusal follows the restriction rule
+		 * (people.h). */
+		rc = db_prepare(db, "SELECT p.id, p.unit_id, p.name_key, "
+		    PEOPLE_NAME_SQL("p", "$2") " FROM people p"
+		    " WHERE p.id_number = $1", DB_ARGS(DB_TEXT(s->id_number),
+		    DB_INT(people_name_scope(a))), &st, err);
 		if (rc == 0 && (rc = db_step(st, err)) == 1) {
 			rc = 0;
 			/* The number is someone's already: it must be the same

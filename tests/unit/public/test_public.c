@@ -689,4 +689,19 @@ BOTH(public, queue_hides_a_restricted_person_out_of_scope)
 	cr_assert_eq(public_get(db, &w.off_c, id, &s, &err), 0);
 	cr_expect_str_eq(s.full_name, "Nguyễn Thị Hoa");
 	public_submission_cleanup(&s);
+
+	/* A form giving the same CCCD under another name is refused; the
+	 * refusal names the recorded person only to whom may see the name. */
+	input(&w, &in, "10.4.4.5");
+	in.full_name = "Trần Văn Khác";
+	cr_assert_eq(submit(&w, &in, code, &err), 0);
+	id = sub_id(&w, code);
+	cr_assert_eq(public_accept(db, &w.off_v1, id, &reg, &err),
+	    KH_E_CONFLICT);
+	cr_expect_str_eq(err.arg, PEOPLE_RESTRICTED_NAME);
+	kh_err_clear(&err);
+	cr_assert_eq(public_accept(db, &w.off_c, id, &reg, &err),
+	    KH_E_CONFLICT);
+	cr_expect_str_eq(err.arg, "Nguyễn Thị Hoa");
+	kh_err_clear(&err);
 }
