@@ -397,7 +397,9 @@ struct model_query {
  * q, with or without diacritics: every word of it must match the start of
  * a word of the subject's name: a person's name (people.name_key), a
  * household's head's name or the household's number, a clan's name and
- * branch, a unit's name (units.search_key).
+ * branch, a unit's name (units.search_key). The name of a restricted
+ * person the actor may not see (people.h, PEOPLE_HIDDEN_SQL) is neither
+ * shown nor searched.
  *
  * MODELS_ORDER_CODE lists by unit code and registration number.
  * MODELS_ORDER_NAME lists by unit in Vietnamese order (units.sort_key),
