@@ -356,11 +356,12 @@ models_decision_get(struct db *db, const struct actor *a, int64_t id,
 		rc = auth_can_read(db, a, out->unit_id, err);
 	if (rc == 0)
 		rc = db_prepare(db, "SELECT r.id, r.certificate_no, r.certificate_seq, "
-		    MODELS_SUBJECT_NAME ", u.code, u.name, COALESCE(r.subject_group, 0),"
+		    MODELS_SUBJECT_NAME("$2") ", u.code, u.name,"
+		    " COALESCE(r.subject_group, 0),"
 		    " COALESCE(r.total_x100, -1), r.band, r.level"
 		    " FROM model_registrations r JOIN units u ON u.id = r.unit_id"
 		    " WHERE r.decision_id = $1 ORDER BY r.certificate_seq",
-		    DB_ARGS(DB_INT(id)), &st, err);
+		    DB_ARGS(DB_INT(id), DB_INT(people_name_scope(a))), &st, err);
 	if (rc != 0) {
 		model_decision_cleanup(out);
 		return rc;

@@ -335,7 +335,9 @@ struct model_registration {
 	int year;
 	char *subject_kind;	/* "person", "household", "clan", "unit" */
 	int64_t subject_id;
-	char *subject_name;	/* person's or clan's name, household code and head, unit name */
+	char *subject_name;	/* person's or clan's name, household code and head, unit name;
+				   a restricted person's name as the actor may
+				   see it (people.h, PEOPLE_NAME_SQL) */
 	int64_t unit_id;
 	char *unit_code;
 	char *unit_name;
@@ -395,7 +397,9 @@ struct model_query {
  * q, with or without diacritics: every word of it must match the start of
  * a word of the subject's name: a person's name (people.name_key), a
  * household's head's name or the household's number, a clan's name and
- * branch, a unit's name (units.search_key).
+ * branch, a unit's name (units.search_key). The name of a restricted
+ * person the actor may not see (people.h, PEOPLE_HIDDEN_SQL) is neither
+ * shown nor searched.
  *
  * MODELS_ORDER_CODE lists by unit code and registration number.
  * MODELS_ORDER_NAME lists by unit in Vietnamese order (units.sort_key),
@@ -634,7 +638,8 @@ struct model_decision_item {
 	int64_t registration_id;
 	char *certificate_no;
 	int64_t certificate_seq;
-	char *subject_name;
+	char *subject_name;	/* as in model_registration: a restricted
+				   person's name only for officers in scope */
 	char *unit_code;
 	char *unit_name;
 	int subject_group;

@@ -8,6 +8,7 @@
 
 #include "core/date.h"
 #include "models/models.h"
+#include "people/people.h"
 
 /* The core of a registration, as the transitions need it. */
 struct reg_core {
@@ -58,11 +59,17 @@ int64_t models_level_threshold(const struct criteria_item *it, int level);
 int models_deadlines_for(struct db *db, int64_t unit_id, int year,
     const char *model, struct model_deadlines *out, struct kh_err *err);
 
-/* The "subject name" expression for a registration aliased r. */
-#define MODELS_SUBJECT_NAME \
+/*
+ * The "subject name" expression for a registration aliased r. A person's
+ * name, and a household head's, follow the restriction rule of people.h:
+ * W is the placeholder bound to people_name_scope(actor).
+ */
+#define MODELS_SUBJECT_NAME(W) \
 	"(CASE r.subject_kind" \
-	" WHEN 'person' THEN (SELECT sp.full_name FROM people sp WHERE sp.id = r.subject_id)" \
-	" WHEN 'household' THEN (SELECT COALESCE((SELECT hp.full_name FROM people hp" \
+	" WHEN 'person' THEN (SELECT " PEOPLE_NAME_SQL("sp", W) " FROM people sp" \
+	"   WHERE sp.id = r.subject_id)" \
+	" WHEN 'household' THEN (SELECT COALESCE((SELECT " PEOPLE_NAME_SQL("hp", W) \
+	"   FROM people hp" \
 	"   WHERE hp.household_id = sh.id AND hp.is_head = 1 ORDER BY hp.id LIMIT 1)," \
 	"   sh.code) FROM households sh WHERE sh.id = r.subject_id)" \
 	" WHEN 'clan' THEN (SELECT sc.name || CASE WHEN sc.branch <> '' THEN" \

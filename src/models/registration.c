@@ -286,9 +286,10 @@ out:
 	return rc;
 }
 
-#define SQL_REG_COLS \
+/* W: the placeholder bound to people_name_scope(actor) (people.h). */
+#define SQL_REG_COLS(W) \
 	"SELECT r.id, r.model, r.year, r.subject_kind, r.subject_id, " \
-	MODELS_SUBJECT_NAME ", r.unit_id, u.code, u.name," \
+	MODELS_SUBJECT_NAME(W) ", r.unit_id, u.code, u.name," \
 	" COALESCE(r.subject_group, 0), r.set_id, s.code, s.version, r.state," \
 	" r.returned, r.late, r.registered_on, r.note, COALESCE(r.total_x100, -1)," \
 	" COALESCE(r.max_x100, 0), r.achieved, r.band, r.level," \
@@ -336,8 +337,8 @@ models_get(struct db *db, const struct actor *a, int64_t id,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = db_prepare(db, SQL_REG_COLS " WHERE r.id = $1", DB_ARGS(DB_INT(id)),
-	    &st, err);
+	rc = db_prepare(db, SQL_REG_COLS("$2") " WHERE r.id = $1",
+	    DB_ARGS(DB_INT(id), DB_INT(people_name_scope(a))), &st, err);
 	if (rc != 0)
 		return rc;
 	rc = db_step(st, err);
@@ -369,14 +370,17 @@ models_get(struct db *db, const struct actor *a, int64_t id,
 /*
  * The search key of a registration's subject other than a clan (clans have
  * no stored key: their names are matched here, in C), with a leading space
- * so that " word%" patterns find the start of each word.
+ * so that " word%" patterns find the start of each word. A name the actor
+ * may not see (people.h, PEOPLE_HIDDEN_SQL; $6 is people_name_scope) is not
+ * searched either: finding the row would tell who it is.
  */
 #define SQL_SUBJECT_KEY \
 	"(CASE r.subject_kind" \
 	" WHEN 'person' THEN (SELECT ' ' || kp.name_key FROM people kp" \
-	"   WHERE kp.id = r.subject_id)" \
+	"   WHERE kp.id = r.subject_id AND NOT " PEOPLE_HIDDEN_SQL("kp", "$6") ")" \
 	" WHEN 'household' THEN (SELECT ' ' || lower(kh.code) || ' ' ||" \
-	"   COALESCE((SELECT hp.name_key FROM people hp WHERE" \
+	"   COALESCE((SELECT CASE WHEN " PEOPLE_HIDDEN_SQL("hp", "$6") \
+	"   THEN '' ELSE hp.name_key END FROM people hp WHERE" \
 	"   hp.household_id = kh.id AND hp.is_head = 1 ORDER BY hp.id LIMIT 1)," \
 	"   '') FROM households kh WHERE kh.id = r.subject_id)" \
 	" WHEN 'unit' THEN (SELECT ' ' || ku.search_key FROM units ku" \
@@ -466,17 +470,19 @@ models_list(struct db *db, const struct actor *a, const struct model_query *q,
 				    err);
 		}
 	}
-	/* Arguments: $1..$5 of SQL_LIST_WHERE, then $6 the matching clans and
-	 * one pattern per word, then limit and offset. */
-	args = xcalloc((size_t)npats + 8, sizeof(*args));
+	/* Arguments: $1..$5 of SQL_LIST_WHERE, $6 people_name_scope (the
+	 * subject's name and search key), then $7 the matching clans and one
+	 * pattern per word, then limit and offset. */
+	args = xcalloc((size_t)npats + 9, sizeof(*args));
 	args[0] = DB_INT(q->unit_id);
 	args[1] = DB_INT(a->unit_id);
 	args[2] = DB_TEXT(q->model);
 	args[3] = DB_INT(q->year);
 	args[4] = DB_TEXT(q->state);
+	args[nargs++] = DB_INT(people_name_scope(a));
 	if (npats > 0) {
 		args[nargs++] = DB_TEXT(clans != NULL ? clans : ",");
-		buf_puts(&where, " AND ((r.subject_kind = 'clan' AND $6 LIKE"
+		buf_puts(&where, " AND ((r.subject_kind = 'clan' AND $7 LIKE"
 		    " '%,' || CAST(r.subject_id AS TEXT) || ',%') OR"
 		    " (r.subject_kind <> 'clan'");
 		for (int i = 0; i < npats; i++) {
@@ -493,12 +499,12 @@ models_list(struct db *db, const struct actor *a, const struct model_query *q,
 		    err);
 	}
 	buf_reset(&sql);
-	buf_printf(&sql, SQL_REG_COLS "%s ORDER BY r.year DESC, ",
+	buf_printf(&sql, SQL_REG_COLS("$6") "%s ORDER BY r.year DESC, ",
 	    buf_str(&where));
 	if (q->order == MODELS_ORDER_NAME)
 		buf_puts(&sql, "(u.sort_key IS NULL), u.sort_key, u.name, u.id, "
 		    "(" SQL_SUBJECT_SORT " IS NULL), " SQL_SUBJECT_SORT ", "
-		    MODELS_SUBJECT_NAME ", r.id");
+		    MODELS_SUBJECT_NAME("$6") ", r.id");
 	else
 		buf_puts(&sql, "u.code, r.id");
 	buf_printf(&sql, " LIMIT $%d OFFSET $%d", nargs + 1, nargs + 2);

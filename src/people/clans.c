@@ -46,13 +46,14 @@ clan_list_cleanup(struct clan_list *l)
 }
 
 /*
- * Household columns: id, unit, number, the head's name and the member count.
- * Numbers sort as numbers when they are numbers ("2" before "10"): shorter
- * first, then as text.
+ * Household columns: id, unit, number, the head's name (as the actor may
+ * see it: W is the placeholder bound to people_name_scope, people.h) and
+ * the member count. Numbers sort as numbers when they are numbers ("2"
+ * before "10"): shorter first, then as text.
  */
-#define SQL_HOUSEHOLD_COLS \
+#define SQL_HOUSEHOLD_COLS(W) \
 	"SELECT h.id, h.unit_id, u.code, u.name, h.code," \
-	" COALESCE((SELECT min(p.full_name) FROM people p" \
+	" COALESCE((SELECT min(" PEOPLE_NAME_SQL("p", W) ") FROM people p" \
 	"   WHERE p.household_id = h.id AND p.is_head = 1), '')," \
 	" (SELECT count(*) FROM people p WHERE p.household_id = h.id)"
 #define SQL_HOUSEHOLD_ORDER " ORDER BY u.code, length(h.code), h.code, h.id"
@@ -94,12 +95,14 @@ people_households(struct db *db, const struct actor *a, int64_t unit_id,
     struct kh_err *err)
 {
 	/* The search matches the household number as typed, or every word of
-	 * the head's name at the start of a word of the name key. */
+	 * the head's name at the start of a word of the name key, unless the
+	 * actor may not see that name ($5: people_name_scope). */
 #define HOUSEHOLD_WHERE \
 	" FROM households h JOIN unit_tree t ON t.descendant_id = h.unit_id" \
 	" JOIN units u ON u.id = h.unit_id WHERE t.ancestor_id = $1" \
 	" AND ($2 IS NULL OR h.code = $2 OR EXISTS (SELECT 1 FROM people p" \
 	"   WHERE p.household_id = h.id AND p.is_head = 1" \
+	"   AND NOT " PEOPLE_HIDDEN_SQL("p", "$5") \
 	"   AND ($3 IS NULL OR p.name_key LIKE $3)" \
 	"   AND ($4 IS NULL OR p.name_key LIKE $4)))"
 	struct db_stmt *st;
@@ -122,13 +125,14 @@ people_households(struct db *db, const struct actor *a, int64_t unit_id,
 	}
 	rc = db_query_int(db, "SELECT count(*)" HOUSEHOLD_WHERE,
 	    DB_ARGS(DB_INT(unit_id), DB_TEXT(q != NULL && q[0] ? q : NULL),
-	    DB_TEXT(pat[0]), DB_TEXT(pat[1])), &out->total, err);
+	    DB_TEXT(pat[0]), DB_TEXT(pat[1]), DB_INT(people_name_scope(a))),
+	    &out->total, err);
 	if (rc == 0)
-		rc = db_prepare(db, SQL_HOUSEHOLD_COLS HOUSEHOLD_WHERE
-		    SQL_HOUSEHOLD_ORDER " LIMIT $5 OFFSET $6",
+		rc = db_prepare(db, SQL_HOUSEHOLD_COLS("$5") HOUSEHOLD_WHERE
+		    SQL_HOUSEHOLD_ORDER " LIMIT $6 OFFSET $7",
 		    DB_ARGS(DB_INT(unit_id), DB_TEXT(q != NULL && q[0] ? q : NULL),
-		    DB_TEXT(pat[0]), DB_TEXT(pat[1]), DB_INT(limit),
-		    DB_INT(offset < 0 ? 0 : offset)), &st, err);
+		    DB_TEXT(pat[0]), DB_TEXT(pat[1]), DB_INT(people_name_scope(a)),
+		    DB_INT(limit), DB_INT(offset < 0 ? 0 : offset)), &st, err);
 	free(key);
 	free(pat[0]);
 	free(pat[1]);
@@ -262,9 +266,10 @@ out:
 	return rc;
 }
 
-#define SQL_CLAN_COLS \
+/* W: the placeholder bound to people_name_scope (the head's name). */
+#define SQL_CLAN_COLS(W) \
 	"SELECT c.id, c.unit_id, u.code, u.name, c.name, c.branch," \
-	" COALESCE(c.head_person_id, 0), COALESCE(p.full_name, '')," \
+	" COALESCE(c.head_person_id, 0), COALESCE(" PEOPLE_NAME_SQL("p", W) ", '')," \
 	" (SELECT count(*) FROM clan_households m WHERE m.clan_id = c.id)" \
 	" FROM clans c JOIN units u ON u.id = c.unit_id" \
 	" LEFT JOIN people p ON p.id = c.head_person_id"
@@ -291,8 +296,8 @@ people_clan_get(struct db *db, const struct actor *a, int64_t id,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = db_prepare(db, SQL_CLAN_COLS " WHERE c.id = $1",
-	    DB_ARGS(DB_INT(id)), &st, err);
+	rc = db_prepare(db, SQL_CLAN_COLS("$2") " WHERE c.id = $1",
+	    DB_ARGS(DB_INT(id), DB_INT(people_name_scope(a))), &st, err);
 	if (rc != 0)
 		return rc;
 	rc = db_step(st, err);
@@ -341,9 +346,10 @@ people_clans(struct db *db, const struct actor *a, int64_t unit_id,
 	memset(out, 0, sizeof(*out));
 	rc = auth_can_read(db, a, unit_id, err);
 	if (rc == 0)
-		rc = db_prepare(db, SQL_CLAN_COLS " JOIN unit_tree t"
+		rc = db_prepare(db, SQL_CLAN_COLS("$2") " JOIN unit_tree t"
 		    " ON t.descendant_id = c.unit_id WHERE t.ancestor_id = $1",
-		    DB_ARGS(DB_INT(unit_id)), &st, err);
+		    DB_ARGS(DB_INT(unit_id), DB_INT(people_name_scope(a))), &st,
+		    err);
 	if (rc != 0)
 		return rc;
 	while ((rc = db_step(st, err)) == 1) {
@@ -470,10 +476,12 @@ people_clan_households(struct db *db, const struct actor *a, int64_t clan_id,
 	rc = db_query_int(db, "SELECT count(*) FROM clan_households"
 	    " WHERE clan_id = $1", DB_ARGS(DB_INT(clan_id)), &out->total, err);
 	if (rc == 0)
-		rc = db_prepare(db, SQL_HOUSEHOLD_COLS " FROM clan_households m"
+		rc = db_prepare(db, SQL_HOUSEHOLD_COLS("$2")
+		    " FROM clan_households m"
 		    " JOIN households h ON h.id = m.household_id"
 		    " JOIN units u ON u.id = h.unit_id WHERE m.clan_id = $1"
-		    SQL_HOUSEHOLD_ORDER, DB_ARGS(DB_INT(clan_id)), &st, err);
+		    SQL_HOUSEHOLD_ORDER, DB_ARGS(DB_INT(clan_id),
+		    DB_INT(people_name_scope(a))), &st, err);
 	if (rc != 0)
 		return rc;
 	return households_read(st, out, err);

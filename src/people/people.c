@@ -37,6 +37,14 @@ person_list_cleanup(struct person_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
+int64_t
+people_name_scope(const struct actor *a)
+{
+	/* The same test as auth_can_write, split in two: the role here, the
+	 * scope in SQL (PEOPLE_HIDDEN_SQL). */
+	return a != NULL && a->role >= ROLE_OFFICER ? a->unit_id : 0;
+}
+
 void
 people_id_display(const struct actor *a, const char *id_number, char *out,
     size_t outsz)

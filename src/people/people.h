@@ -141,6 +141,40 @@ int people_consent(struct db *db, const struct actor *a, int64_t person_id,
 #define PEOPLE_ERASED_NAME "(đã xoá theo yêu cầu)"
 #define PEOPLE_RESTRICTED_NAME "(hạn chế xử lý theo yêu cầu)"
 
+/*
+ * Who sees a restricted person's name where a list reads it in SQL (the
+ * registrations and their list, decisions with their list and
+ * certificates, households and their heads, clans and their heads, the
+ * village board's queue): one rule, owned here so it cannot drift.
+ *
+ * The name of a person whose processing is restricted is shown only to an
+ * actor who may write the person's unit (officers and above in scope: the
+ * people who handle the requests and print the documents already issued,
+ * such as a recognition decision); everybody else (viewers, users out of
+ * the unit's scope) sees PEOPLE_RESTRICTED_NAME. An erased person's stored
+ * name already is PEOPLE_ERASED_NAME, for everybody. people_get applies
+ * the same rule in C (auth_can_write). people_list and people_requests are
+ * stricter on purpose: the registry's lists hide a restricted person from
+ * every role.
+ *
+ * PEOPLE_HIDDEN_SQL(P, W) is an SQL condition, true when the name of the
+ * person row aliased P must be hidden; PEOPLE_NAME_SQL(P, W) is the name to
+ * show. W is the placeholder (e.g. "$2") bound to people_name_scope(actor).
+ * Both P and W are written in code, never input.
+ */
+#define PEOPLE_HIDDEN_SQL(P, W) \
+	"(" P ".restricted <> 0 AND NOT " AUTH_IN_SCOPE(P ".unit_id", W) ")"
+#define PEOPLE_NAME_SQL(P, W) \
+	"(CASE WHEN " PEOPLE_HIDDEN_SQL(P, W) " THEN '" PEOPLE_RESTRICTED_NAME \
+	"' ELSE " P ".full_name END)"
+
+/*
+ * The value bound to W above: the root of the actor's scope when the actor
+ * may record data (officer and above), 0 otherwise (no unit has the id 0,
+ * so a viewer sees no restricted name).
+ */
+int64_t people_name_scope(const struct actor *a);
+
 struct data_request {
 	int64_t id;
 	int64_t person_id;

@@ -609,13 +609,21 @@ public_list_cleanup(struct public_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
-#define SQL_SUB_COLS \
+/*
+ * The last column says whether the person the form was matched to is
+ * restricted and hidden from the actor (people.h, PEOPLE_HIDDEN_SQL; W is
+ * the placeholder bound to people_name_scope): the form then shows the same
+ * mark as the registry.
+ */
+#define SQL_SUB_COLS(W) \
     "SELECT s.id, s.code, s.unit_id, u.code, u.name, s.year, s.full_name," \
     " s.birth_date, s.birth_year_only, COALESCE(s.sex, ''), s.id_number," \
     " s.phone, s.subject_group, s.set_id, s.answers, s.note," \
     " s.consent_version, s.consent_sha256, s.consent_at, s.state," \
     " COALESCE(s.person_id, 0), COALESCE(s.registration_id, 0), s.reviewer," \
-    " s.reason, s.created_at, s.decided_at" \
+    " s.reason, s.created_at, s.decided_at," \
+    " COALESCE((SELECT 1 FROM people hp WHERE hp.id = s.person_id" \
+    "   AND " PEOPLE_HIDDEN_SQL("hp", W) "), 0)" \
     " FROM public_submissions s JOIN units u ON u.id = s.unit_id"
 
 static void
@@ -649,6 +657,17 @@ sub_from_row(struct db_stmt *st, struct public_submission *s)
 	s->reason = db_col_strdup(st, 23, false);
 	s->created_at = db_col_strdup(st, 24, true);
 	s->decided_at = db_col_strdup(st, 25, false);
+	if (db_col_int(st, 26) != 0) {
+		free(s->full_name);
+		s->full_name = xstrdup(PEOPLE_RESTRICTED_NAME);
+		free(s->birth_date);
+		s->birth_date = NULL;
+		s->birth_year_only = 0;
+		free(s->id_number);
+		s->id_number = NULL;
+		free(s->phone);
+		s->phone = xstrdup("");
+	}
 }
 
 int
@@ -674,14 +693,14 @@ public_queue(struct db *db, const struct actor *a, int64_t unit_id,
 		    DB_ARGS(DB_INT(unit_id), DB_INT(a->unit_id)), &out->pending,
 		    err);
 	if (rc == 0)
-		rc = db_prepare(db, SQL_SUB_COLS " WHERE s.unit_id IN (SELECT"
+		rc = db_prepare(db, SQL_SUB_COLS("$4") " WHERE s.unit_id IN (SELECT"
 		    " descendant_id FROM unit_tree WHERE ancestor_id = $1)"
 		    " AND " AUTH_IN_SCOPE("s.unit_id", "$2")
 		    " ORDER BY CASE WHEN s.state = 'pending' THEN 0 ELSE 1 END,"
 		    " CASE WHEN s.state = 'pending' THEN s.created_at ELSE '' END,"
 		    " s.decided_at DESC, s.id DESC LIMIT $3",
-		    DB_ARGS(DB_INT(unit_id), DB_INT(a->unit_id), DB_INT(limit)),
-		    &st, err);
+		    DB_ARGS(DB_INT(unit_id), DB_INT(a->unit_id), DB_INT(limit),
+		    DB_INT(people_name_scope(a))), &st, err);
 	if (rc != 0)
 		return rc;
 	while ((rc = db_step(st, err)) == 1) {
@@ -709,8 +728,8 @@ public_get(struct db *db, const struct actor *a, int64_t id,
 	memset(out, 0, sizeof(*out));
 	rc = auth_need_role(a, ROLE_OFFICER, err);
 	if (rc == 0)
-		rc = db_prepare(db, SQL_SUB_COLS " WHERE s.id = $1",
-		    DB_ARGS(DB_INT(id)), &st, err);
+		rc = db_prepare(db, SQL_SUB_COLS("$2") " WHERE s.id = $1",
+		    DB_ARGS(DB_INT(id), DB_INT(people_name_scope(a))), &st, err);
 	if (rc != 0)
 		return rc;
 	rc = db_step(st, err);
@@ -804,9 +823,12 @@ match_person(struct db *db, const struct actor *a,
 	if (s->id_number != NULL && s->id_number[0] != '\0') {
 		struct db_stmt *st = NULL;
 
-		rc = db_prepare(db, "SELECT id, unit_id, name_key, full_name"
-		    " FROM people WHERE id_number = $1",
-		    DB_ARGS(DB_TEXT(s->id_number)), &st, err);
+		/* The name in the refusal follows the restriction rule
+		 * (people.h). */
+		rc = db_prepare(db, "SELECT p.id, p.unit_id, p.name_key, "
+		    PEOPLE_NAME_SQL("p", "$2") " FROM people p"
+		    " WHERE p.id_number = $1", DB_ARGS(DB_TEXT(s->id_number),
+		    DB_INT(people_name_scope(a))), &st, err);
 		if (rc == 0 && (rc = db_step(st, err)) == 1) {
 			rc = 0;
 			/* The number is someone's already: it must be the same

@@ -304,6 +304,42 @@ int reports_evidence_add(struct db *db, const struct actor *a, int64_t sub_id,
     const char *name, const char *content_type, const void *data, size_t size,
     int64_t *id, struct kh_err *err);
 
+/* A file attached to a report (reports_evidence_add). */
+struct report_evidence {
+	int64_t id;
+	int64_t submission_id;
+	char *name;		/* the file's name as sent */
+	char *content_type;	/* as sent; "application/octet-stream" if none */
+	size_t size;		/* bytes */
+	char *created_at;	/* ISO instant */
+	char *actor;		/* login of who attached it */
+	unsigned char *data;	/* only from reports_evidence_get */
+};
+
+struct report_evidence_list {
+	struct report_evidence *items;
+	size_t n, cap;
+};
+
+void report_evidence_cleanup(struct report_evidence *e);
+void report_evidence_list_cleanup(struct report_evidence_list *l);
+
+/*
+ * The files attached to a report, oldest first, without their data.
+ * Everyone who may read the report may list them: the unit's scope and the
+ * approving level's (KH_E_FORBIDDEN otherwise).
+ */
+int reports_evidence_list(struct db *db, const struct actor *a,
+    int64_t sub_id, struct report_evidence_list *out, struct kh_err *err);
+
+/*
+ * One file of report sub_id with its data (same readers as the list).
+ * KH_E_NOT_FOUND when no file has that id or the file belongs to another
+ * report, so that a file cannot be opened through a report it is not on.
+ */
+int reports_evidence_get(struct db *db, const struct actor *a, int64_t sub_id,
+    int64_t id, struct report_evidence *out, struct kh_err *err);
+
 struct report_transition {
 	char *at, *action, *from_state, *to_state, *actor, *comment;
 };

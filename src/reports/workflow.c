@@ -878,6 +878,121 @@ reports_evidence_add(struct db *db, const struct actor *a, int64_t sub_id,
 	return rc;
 }
 
+void
+report_evidence_cleanup(struct report_evidence *e)
+{
+	free(e->name);
+	free(e->content_type);
+	free(e->created_at);
+	free(e->actor);
+	free(e->data);
+	memset(e, 0, sizeof(*e));
+}
+
+void
+report_evidence_list_cleanup(struct report_evidence_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		report_evidence_cleanup(&l->items[i]);
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+}
+
+#define SQL_EVIDENCE_COLS \
+	"SELECT e.id, e.submission_id, e.name, e.content_type, e.size," \
+	" e.created_at, e.actor"
+
+static void
+evidence_from_row(struct db_stmt *st, struct report_evidence *e)
+{
+	e->id = db_col_int(st, 0);
+	e->submission_id = db_col_int(st, 1);
+	e->name = reports_col_str(st, 2);
+	e->content_type = reports_col_str(st, 3);
+	e->size = (size_t)db_col_int(st, 4);
+	e->created_at = reports_col_str(st, 5);
+	e->actor = reports_col_str(st, 6);
+}
+
+int
+reports_evidence_list(struct db *db, const struct actor *a, int64_t sub_id,
+    struct report_evidence_list *out, struct kh_err *err)
+{
+	struct sub_core c;
+	struct db_stmt *st;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = core_load(db, sub_id, &c, err);
+	if (rc == 0)
+		rc = can_read_sub(db, a, &c, err);
+	if (rc == 0)
+		rc = db_prepare(db, SQL_EVIDENCE_COLS " FROM report_evidence e"
+		    " WHERE e.submission_id = $1 ORDER BY e.id",
+		    DB_ARGS(DB_INT(sub_id)), &st, err);
+	if (rc != 0)
+		return rc;
+	while ((rc = db_step(st, err)) == 1) {
+		if (out->n == out->cap) {
+			out->cap = out->cap ? out->cap * 2 : 8;
+			out->items = xrealloc(out->items,
+			    out->cap * sizeof(*out->items));
+		}
+		memset(&out->items[out->n], 0, sizeof(out->items[0]));
+		evidence_from_row(st, &out->items[out->n++]);
+	}
+	db_finalize(st);
+	if (rc < 0) {
+		report_evidence_list_cleanup(out);
+		return rc;
+	}
+	return 0;
+}
+
+int
+reports_evidence_get(struct db *db, const struct actor *a, int64_t sub_id,
+    int64_t id, struct report_evidence *out, struct kh_err *err)
+{
+	struct sub_core c;
+	struct db_stmt *st;
+	char ids[24];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	/* The report's readers first: a file of a report out of scope is
+	 * refused before anything about it is looked up. */
+	rc = core_load(db, sub_id, &c, err);
+	if (rc == 0)
+		rc = can_read_sub(db, a, &c, err);
+	if (rc == 0)
+		rc = db_prepare(db, SQL_EVIDENCE_COLS ", e.data FROM report_evidence e"
+		    " WHERE e.id = $1 AND e.submission_id = $2",
+		    DB_ARGS(DB_INT(id), DB_INT(sub_id)), &st, err);
+	if (rc != 0)
+		return rc;
+	rc = db_step(st, err);
+	if (rc == 1) {
+		const void *p;
+		size_t n = 0;
+
+		evidence_from_row(st, out);
+		p = db_col_blob(st, 7, &n);
+		out->data = xmalloc(n + 1);
+		if (n > 0)
+			memcpy(out->data, p, n);
+		out->size = n;
+		rc = 0;
+	} else if (rc == 0) {
+		reports_id_str(id, ids);
+		rc = kh_fail(err, KH_E_NOT_FOUND, N_("No evidence file has the"
+		    " number %s."), ids);
+	}
+	db_finalize(st);
+	if (rc != 0)
+		report_evidence_cleanup(out);
+	return rc;
+}
+
 int
 reports_history(struct db *db, const struct actor *a, int64_t sub_id,
     struct report_history *out, struct kh_err *err)

@@ -405,6 +405,10 @@ web_router(void)
 	    page_report_targets_set);
 	http_route(r, HTTP_POST, "/reports/indicators/targets/remove",
 	    page_report_targets_remove);
+	/* Report evidence: one attached file (page_reports.c). */
+	http_route(r, HTTP_GET,
+	    "/units/{code}/reports/{form}/{period}/evidence/{id}",
+	    page_report_evidence_get);
 	/* Requests of data subjects and consent withdrawal. */
 	http_route(r, HTTP_GET, "/people/{id}/privacy", page_person_privacy);
 	http_route(r, HTTP_POST, "/people/{id}/data-requests",

@@ -10,6 +10,7 @@
  *        entry form while it is a draft or returned, read-only after
  *   POST /units/{code}/reports/{form}/{period}      action=save|submit|
  *        approve|return|reopen|evidence
+ *   GET  .../{period}/evidence/{id}                 an attached file
  *   GET  .../{period}/status                        completeness, lateness
  *   GET  .../{period}/consolidated?structure=&format=xlsx|pdf|csv
  *   GET  /api/v1/reports/{form}/{period}?unit=&structure=&format=csv
@@ -623,6 +624,95 @@ action_form(struct http_req *req, struct buf *b, const char *action,
 	buf_free(&act);
 }
 
+/* A size as people read it: bytes, kB or MB (decimal comma in Vietnamese). */
+static void
+evidence_size(struct http_req *req, struct buf *b, size_t size)
+{
+	char num[32], *dot;
+
+	if (size < 1024) {
+		buf_printf(b, "%zu B", size);
+		return;
+	}
+	if (size < 1024 * 1024)
+		snprintf(num, sizeof(num), "%.1f kB", (double)size / 1024.0);
+	else
+		snprintf(num, sizeof(num), "%.1f MB",
+		    (double)size / (1024.0 * 1024.0));
+	dot = strchr(num, '.');
+	if (dot != NULL && strcmp(web(req)->lang, "en") != 0)
+		*dot = ',';
+	html_text(b, num);
+}
+
+/*
+ * The files attached to the report, for everyone who may read it (the unit
+ * and the approving level): name (a download link), size, who attached it
+ * and when.
+ */
+static void
+evidence_files(struct http_req *req, struct buf *b, const struct entry *e)
+{
+	struct web_req *w = web(req);
+	struct kh_err err = KH_ERR_INIT;
+	struct report_evidence_list l = {0};
+	const char *structure = http_query(req, "structure");
+	char d[DATE_LEN];
+
+	html_raw(b, "<p>");
+	html_text(b, tr(req, N_("Files attached")));
+	buf_printf(b, ": %d</p>", e->s.n_evidence);
+	if (reports_evidence_list(w->db, &w->actor, e->id, &l, &err) != 0) {
+		page_error_box(req, b, &err);
+		kh_err_clear(&err);
+		return;
+	}
+	if (l.n == 0) {
+		report_evidence_list_cleanup(&l);
+		return;
+	}
+	html_raw(b, "<div class=\"table-wrap\"><table id=\"report-evidence-files\">"
+	    "<thead><tr><th>");
+	html_text(b, tr(req, N_("File")));
+	html_raw(b, "</th><th class=\"num\">");
+	html_text(b, tr(req, N_("Size")));
+	html_raw(b, "</th><th>");
+	html_text(b, tr(req, N_("Attached by")));
+	html_raw(b, "</th><th>");
+	html_text(b, tr(req, N_("Attached on")));
+	html_raw(b, "</th></tr></thead><tbody>");
+	for (size_t i = 0; i < l.n; i++) {
+		const struct report_evidence *f = &l.items[i];
+		char tail[64];
+
+		snprintf(tail, sizeof(tail), "/evidence/%lld", (long long)f->id);
+		html_raw(b, "<tr><td><a href=\"");
+		report_href(b, e->u.code, e->f.code, e->s.period, tail);
+		if (structure != NULL && structure[0] != '\0') {
+			html_raw(b, "?structure=");
+			html_url(b, structure);
+		}
+		html_raw(b, "\">");
+		html_text(b, f->name);
+		html_raw(b, "</a></td><td class=\"num\">");
+		evidence_size(req, b, f->size);
+		html_raw(b, "</td><td>");
+		html_text(b, f->actor);
+		html_raw(b, "</td><td>");
+		/* The instant is UTC: the date and the time, as stored. */
+		date_display(f->created_at, d);
+		html_text(b, d);
+		if (strlen(f->created_at) >= 16) {
+			html_raw(b, " ");
+			buf_append(b, f->created_at + 11, 5);
+			html_raw(b, " UTC");
+		}
+		html_raw(b, "</td></tr>");
+	}
+	html_raw(b, "</tbody></table></div>");
+	report_evidence_list_cleanup(&l);
+}
+
 static void
 render_entry(struct http_req *req, struct http_resp *resp, struct entry *e,
     const struct report_problems *probs, const struct kh_err *err,
@@ -738,10 +828,10 @@ render_entry(struct http_req *req, struct http_resp *resp, struct entry *e,
 		/* Evidence: a separate multipart form. */
 		html_raw(b, "<section class=\"card\" id=\"report-evidence\"><h2>");
 		html_text(b, tr(req, N_("Evidence")));
-		html_raw(b, "</h2><p>");
-		html_text(b, tr(req, N_("Files attached")));
-		buf_printf(b, ": %d</p><form method=\"post\" enctype=\"multipart/"
-		    "form-data\" action=\"", e->s.n_evidence);
+		html_raw(b, "</h2>");
+		evidence_files(req, b, e);
+		html_raw(b, "<form method=\"post\" enctype=\"multipart/"
+		    "form-data\" action=\"");
 		html_attr(b, req->path);
 		html_raw(b, "\">");
 		page_csrf_field(req, b);
@@ -751,9 +841,11 @@ render_entry(struct http_req *req, struct http_resp *resp, struct entry *e,
 		html_text(b, tr(req, N_("Attach")));
 		html_raw(b, "</button></form></section>");
 	} else {
-		html_raw(b, "</div><p class=\"muted\">");
-		html_text(b, tr(req, N_("Files attached")));
-		buf_printf(b, ": %d</p>", e->s.n_evidence);
+		html_raw(b, "</div><section class=\"card\" id=\"report-evidence\"><h2>");
+		html_text(b, tr(req, N_("Evidence")));
+		html_raw(b, "</h2>");
+		evidence_files(req, b, e);
+		html_raw(b, "</section>");
 	}
 	approver = w->actor.role >= ROLE_MANAGER &&
 	    in_scope(w, e->s.approver_unit_id) && e->u.id != w->actor.unit_id;
@@ -807,6 +899,63 @@ page_report_entry(struct http_req *req, struct http_resp *resp)
 	else if (done != NULL && strcmp(done, "evidence") == 0)
 		notice = tr(req, N_("The file is attached."));
 	render_entry(req, resp, &e, NULL, NULL, notice);
+	entry_cleanup(&e);
+	return 0;
+}
+
+/*
+ * GET .../{period}/evidence/{id}: one attached file, for everyone who may
+ * read the report. A report or a file out of the reader's scope answers 404
+ * like one that does not exist: its existence is not confirmed. Only types a
+ * browser shows harmlessly are given as such; anything else (HTML, SVG with
+ * scripts) is sent as a download.
+ */
+int
+page_report_evidence_get(struct http_req *req, struct http_resp *resp)
+{
+	struct web_req *w = web(req);
+	struct kh_err err = KH_ERR_INIT;
+	struct report_evidence f;
+	struct buf disp = BUF_INIT;
+	struct entry e;
+	const char *s = http_param(req, "id"), *ct;
+	char *end = NULL;
+	long long id;
+	int rc;
+
+	if (web_need_login(req, resp) != 0)
+		return 0;
+	memset(&f, 0, sizeof(f));
+	id = s != NULL ? strtoll(s, &end, 10) : 0;
+	rc = entry_load(req, &e, false, &err);
+	if (rc == 0 && (!e.has_sub || end == NULL || *end != '\0' || id <= 0))
+		rc = kh_fail(&err, KH_E_NOT_FOUND, N_("No evidence file has the"
+		    " number %s."), s != NULL ? s : "");
+	if (rc == 0)
+		rc = reports_evidence_get(w->db, &w->actor, e.id, (int64_t)id, &f,
+		    &err);
+	if (rc == KH_E_FORBIDDEN) {
+		web_error_kind(req, resp, KH_E_NOT_FOUND);
+		goto out;
+	}
+	if (rc != 0) {
+		web_error(req, resp, &err);
+		goto out;
+	}
+	ct = strcmp(f.content_type, "application/pdf") == 0 ||
+	    strcmp(f.content_type, "image/jpeg") == 0 ||
+	    strcmp(f.content_type, "image/png") == 0 ? f.content_type :
+	    "application/octet-stream";
+	resp->content_type = arena_strdup(&req->arena, ct);
+	buf_reset(&resp->body);
+	buf_append(&resp->body, f.data, f.size);
+	buf_puts(&disp, "attachment; filename=\"evidence\"; filename*=UTF-8''");
+	html_url(&disp, f.name);
+	http_resp_header(req, resp, "Content-Disposition", buf_str(&disp));
+out:
+	kh_err_clear(&err);
+	buf_free(&disp);
+	report_evidence_cleanup(&f);
 	entry_cleanup(&e);
 	return 0;
 }

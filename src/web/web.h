@@ -198,6 +198,8 @@ int page_report_status(struct http_req *req, struct http_resp *resp);
 int page_report_consolidated(struct http_req *req, struct http_resp *resp);
 int api_reports_consolidated(struct http_req *req, struct http_resp *resp);
 int api_reports_status(struct http_req *req, struct http_resp *resp);
+/* Report evidence: one attached file (page_reports.c). */
+int page_report_evidence_get(struct http_req *req, struct http_resp *resp);
 /* The indicators dashboard, its exports, the indicators API and the
  * administrators' shares for restated figures (page_dashboard.c). */
 int page_dashboard(struct http_req *req, struct http_resp *resp);

@@ -3,7 +3,9 @@
  * submission refuses, the rate limits, the receipt status (nothing personal),
  * and the board's decisions: accepting records or matches the person,
  * registers them and records the answers as a public self-assessment;
- * rejecting needs a reason; officers of another commune are refused.
+ * rejecting needs a reason; officers of another commune are refused; a
+ * restricted person accepted from a form is hidden from a board out of the
+ * person's scope.
  *
  * The scene: Phường Lê Chân (11383) with two residential groups, and Phường
  * Hồng Bàng (11311) next door.
@@ -631,4 +633,75 @@ BOTH(public, commune_without_villages)
 	model_registration_cleanup(&r);
 	free(sha);
 	free(notice);
+}
+
+/*
+ * The board's queue follows the restriction rule of people.h: a form
+ * accepted for a person recorded in group 2 and then restricted shows the
+ * mark (and no CCCD, birth date or phone) to group 1's board, whose scope
+ * does not hold the person's unit, and the whole form to the commune's
+ * officer.
+ */
+BOTH(public, queue_hides_a_restricted_person_out_of_scope)
+{
+	struct world w;
+	struct public_input in;
+	struct person_input pi;
+	struct public_list l;
+	struct public_submission s;
+	struct kh_err err = KH_ERR_INIT;
+	char code[PUBLIC_CODE_LEN + 1];
+	int64_t reg = 0, pid, rq, id;
+
+	world_init(&w, db);
+	memset(&pi, 0, sizeof(pi));
+	pi.full_name = "Nguyễn Thị Hoa";
+	pi.birth_date = "1985-04-12";
+	pi.sex = 'F';
+	pi.id_number = "031185000123";
+	cr_assert_eq(people_create(db, &w.off_c, w.v2, &pi, &pid, &err), 0);
+	input(&w, &in, "10.4.4.4");
+	cr_assert_eq(submit(&w, &in, code, &err), 0);
+	id = sub_id(&w, code);
+	cr_assert_eq(public_accept(db, &w.off_c, id, &reg, &err), 0, "%s %s",
+	    err.msg ? err.msg : "", err.arg);
+	cr_assert_eq(people_request_add(db, &w.off_c, pid, "restrict", "", NULL,
+	    &rq, &err), 0);
+	cr_assert_eq(people_request_handle(db, &w.off_c, rq, false, "Đã hạn chế",
+	    NULL, &err), 0);
+
+	cr_assert_eq(public_queue(db, &w.off_v1, w.v1, 0, &l, &err), 0);
+	cr_assert_eq(l.n, 1);
+	cr_expect_str_eq(l.items[0].full_name, PEOPLE_RESTRICTED_NAME);
+	cr_expect_null(l.items[0].id_number);
+	cr_expect_null(l.items[0].birth_date);
+	cr_expect_str_eq(l.items[0].phone, "");
+	public_list_cleanup(&l);
+	cr_assert_eq(public_get(db, &w.off_v1, id, &s, &err), 0);
+	cr_expect_str_eq(s.full_name, PEOPLE_RESTRICTED_NAME);
+	public_submission_cleanup(&s);
+
+	cr_assert_eq(public_queue(db, &w.off_c, w.commune, 0, &l, &err), 0);
+	cr_assert_eq(l.n, 1);
+	cr_expect_str_eq(l.items[0].full_name, "Nguyễn Thị Hoa");
+	cr_expect_str_eq(l.items[0].id_number, "031185000123");
+	public_list_cleanup(&l);
+	cr_assert_eq(public_get(db, &w.off_c, id, &s, &err), 0);
+	cr_expect_str_eq(s.full_name, "Nguyễn Thị Hoa");
+	public_submission_cleanup(&s);
+
+	/* A form giving the same CCCD under another name is refused; the
+	 * refusal names the recorded person only to whom may see the name. */
+	input(&w, &in, "10.4.4.5");
+	in.full_name = "Trần Văn Khác";
+	cr_assert_eq(submit(&w, &in, code, &err), 0);
+	id = sub_id(&w, code);
+	cr_assert_eq(public_accept(db, &w.off_v1, id, &reg, &err),
+	    KH_E_CONFLICT);
+	cr_expect_str_eq(err.arg, PEOPLE_RESTRICTED_NAME);
+	kh_err_clear(&err);
+	cr_assert_eq(public_accept(db, &w.off_c, id, &reg, &err),
+	    KH_E_CONFLICT);
+	cr_expect_str_eq(err.arg, "Nguyễn Thị Hoa");
+	kh_err_clear(&err);
 }
