@@ -519,6 +519,23 @@ dash_href(struct buf *b, const char *unit_code, const struct dash *d,
 
 /* ---- The overview of every indicator ---- */
 
+/* A cell of the overview named by its column (data-label): on a phone the
+ * rows are shown as cards, each figure under the name of its column. */
+static void
+cell_open(struct http_req *req, struct buf *b, const char *cls,
+    const char *label)
+{
+	html_raw(b, "<td");
+	if (cls != NULL) {
+		html_raw(b, " class=\"");
+		html_raw(b, cls);
+		html_raw(b, "\"");
+	}
+	html_raw(b, " data-label=\"");
+	html_attr(b, tr(req, label));
+	html_raw(b, "\">");
+}
+
 /*
  * One row per indicator: its title (a link to its detail), the unit's
  * value, target, result, numerator and denominator, and when the unit has
@@ -565,19 +582,24 @@ overview_html(struct http_req *req, struct buf *b, const struct unit *u,
 		html_attr(b, t->code);
 		html_raw(b, "\">");
 		html_text(b, ind_title(req, t));
-		html_raw(b, "</a></th><td class=\"num value\">");
+		html_raw(b, "</a></th>");
+		cell_open(req, b, "num value", N_("Value"));
 		value_html(req, b, t->has_value, t->value_x100, t->unit);
 		/* As in the detail: a total over units below holds their
 		 * shares, which their own rows mark. */
 		if (j - i == 1)
 			note_mark(b, note_index(ns, t));
-		html_raw(b, "</td><td>");
+		html_raw(b, "</td>");
+		cell_open(req, b, NULL, N_("Target"));
 		target_html(req, b, t);
-		html_raw(b, "</td><td>");
+		html_raw(b, "</td>");
+		cell_open(req, b, NULL, N_("Result"));
 		met_html(req, b, t->met);
-		html_raw(b, "</td><td class=\"num\">");
+		html_raw(b, "</td>");
+		cell_open(req, b, "num", N_("Numerator"));
 		html_int(b, t->numerator);
-		html_raw(b, "</td><td class=\"num\">");
+		html_raw(b, "</td>");
+		cell_open(req, b, "num", N_("Denominator"));
 		if (t->has_den)
 			html_int(b, t->denominator);
 		else
@@ -589,7 +611,9 @@ overview_html(struct http_req *req, struct buf *b, const struct unit *u,
 				met += d->cur.items[k].met > 0;
 			}
 			buf_printf(b, "<td class=\"num reach\" data-met=\"%zu\""
-			    " data-with-value=\"%zu\">", met, with_value);
+			    " data-with-value=\"%zu\" data-label=\"", met, with_value);
+			html_attr(b, tr(req, N_("Units below reaching the target")));
+			html_raw(b, "\">");
 			/* No unit below with a value: nothing to count. */
 			if (with_value == 0)
 				html_raw(b, "—");

@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { desktopPage, launch, logIn, screenshot, startServer } from './lib.mjs';
+import { desktopPage, launch, logIn, phonePage, screenshot, startServer } from './lib.mjs';
 
 // The indicator shown: its code, the units of its table's page, the bars
 // of its chart, the pager's figures, the years of its series.
@@ -115,5 +115,46 @@ test('reading the indicators dashboard on a desktop', async (t) => {
   assert.match(await page.textContent('#share-rule'), /chia đều/);
   assert.ok(await page.$('#shares tr[data-old="11344"][data-new="11383"]'));
   await screenshot(page, 'desktop-shares');
+  assert.deepEqual(page.errors, []);
+});
+
+// The commune officer of Phường Lê Chân reads her own dashboard on a phone:
+// the page does not scroll sideways (wide tables scroll inside their box),
+// each chart fits the screen, and the overview names every indicator with
+// its value and target.
+test('reading the indicators dashboard on a phone', async (t) => {
+  const srv = await startServer({ t });
+  const browser = await launch(t);
+  const page = await phonePage(browser);
+
+  await logIn(page, srv.url, 'canbo.lechan');
+  await page.goto(`${srv.url}/units/11383/dashboard?period=2025`);
+  assert.match(await page.textContent('h1'), /Chỉ tiêu/);
+  const rows = await page.$$eval('#dash-overview table.fig.overview tbody tr',
+    (trs) => trs.map((tr) => ({ code: tr.dataset.indicator, cells: tr.querySelectorAll('td').length })));
+  assert.ok(rows.length >= 2, 'every indicator in the overview');
+  assert.ok(rows.every((r) => r.cells >= 4), 'value, target, result and figures in each row');
+  // Each figure of the overview is shown under the name of its column and
+  // inside the screen, the value and the target of the first indicator
+  // included.
+  const first = await page.$eval('#dash-overview table.fig.overview tbody tr', (tr) =>
+    [...tr.querySelectorAll('td')].map((td) => ({
+      label: td.dataset.label, right: td.getBoundingClientRect().right,
+    })));
+  assert.deepEqual(first.slice(0, 3).map((c) => c.label), ['Giá trị', 'Mục tiêu', 'Kết quả']);
+  const win = await page.evaluate(() => window.innerWidth);
+  assert.ok(first.every((c) => c.right <= win), `figures inside the screen: ${first.map((c) => c.right)}`);
+  assert.equal((await page.$$('section.indicator')).length, 1);
+
+  const widths = await page.evaluate(() => ({
+    doc: document.documentElement.scrollWidth,
+    win: window.innerWidth,
+    charts: [...document.querySelectorAll('section.indicator svg')]
+      .map((s) => s.getBoundingClientRect().width),
+  }));
+  assert.ok(widths.doc <= widths.win, `no sideways scroll (${widths.doc} > ${widths.win})`);
+  assert.ok(widths.charts.length >= 1, 'the indicator has its charts');
+  assert.ok(widths.charts.every((w) => w > 100 && w <= widths.win), `charts fit: ${widths.charts}`);
+  await screenshot(page, 'phone-dashboard-ward');
   assert.deepEqual(page.errors, []);
 });
