@@ -260,26 +260,36 @@ parse_count(const char *s, int64_t *v)
 	return true;
 }
 
-/* A percentage: "27.5", "27,5", "27.5 %" into hundredths. */
-static bool
-parse_pct(const char *s, int64_t *v)
+/*
+ * A figure with at most two decimals, a comma or a dot before them and an
+ * optional "%" after ("27.5", "27,5", "27.5 %", "10") into hundredths: the
+ * one reading of percentages typed in a report and of targets set by an
+ * administrator. More than two decimals is refused, not rounded, so that
+ * nothing typed is silently changed.
+ */
+bool
+reports_hundredths_parse(const char *s, int max_whole_digits, int64_t *v)
 {
 	int64_t whole = 0, frac = 0;
 	int fd = 0, wd = 0;
 
+	if (s == NULL)
+		return false;
 	for (; *s == ' '; s++)
 		;
 	if (*s == '-')
 		return false;
 	for (; isdigit((unsigned char)*s); s++, wd++) {
-		if (wd > 6)
+		if (wd >= max_whole_digits)
 			return false;
 		whole = whole * 10 + (*s - '0');
 	}
 	if (*s == '.' || *s == ',') {
-		for (s++; isdigit((unsigned char)*s); s++, fd++)
-			if (fd < 2)
-				frac = frac * 10 + (*s - '0');
+		for (s++; isdigit((unsigned char)*s); s++, fd++) {
+			if (fd >= 2)
+				return false;
+			frac = frac * 10 + (*s - '0');
+		}
 		if (fd == 0)
 			return false;
 		if (fd == 1)
@@ -295,6 +305,13 @@ parse_pct(const char *s, int64_t *v)
 		return false;
 	*v = whole * 100 + frac;
 	return true;
+}
+
+/* A percentage typed in a report. */
+static bool
+parse_pct(const char *s, int64_t *v)
+{
+	return reports_hundredths_parse(s, 7, v);
 }
 
 const char *
@@ -1163,4 +1180,33 @@ reports_assign(struct db *db, const struct actor *a, const char *form,
 		db_rollback(db);
 	report_form_cleanup(&f);
 	return rc;
+}
+
+const char *
+reports_source_words(const char *src)
+{
+	static const struct {
+		const char *code, *words;
+	} names[] = {
+		{REPORT_SRC_REGISTRATIONS, N_("registrations of learning models")},
+		{REPORT_SRC_RECOGNITIONS, N_("recognitions of learning models")},
+		{REPORT_SRC_POPULATION, N_("the residents' register")},
+		{REPORT_SRC_HOUSEHOLDS, N_("the households of the residents'"
+		    " register")},
+		{REPORT_SRC_BOARDS, N_("study encouragement boards on record")},
+		{REPORT_SRC_BOARDS_NEW, N_("boards formed in the period")},
+		{REPORT_SRC_CLCS, N_("community learning centres on record")},
+		{REPORT_SRC_ORGS, N_("organisations on record")},
+		{REPORT_SRC_MEMBERS, N_("association members: typed by hand"
+		    " until the membership records exist")},
+		{REPORT_SRC_FUND, N_("the study encouragement fund: typed by"
+		    " hand until the fund records exist")},
+		{REPORT_SRC_TRAINING, N_("training: typed by hand until the"
+		    " training records exist")},
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(src, names[i].code) == 0)
+			return names[i].words;
+	return src;
 }

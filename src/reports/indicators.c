@@ -652,38 +652,11 @@ reports_indicators_totals(struct db *db, const struct actor *a,
 static bool
 target_value_parse(const char *s, double *v)
 {
-	int64_t whole = 0, frac = 0;
-	int wd = 0, fd = 0;
+	int64_t x100;
 
-	if (s == NULL)
+	if (!reports_hundredths_parse(s, 12, &x100))
 		return false;
-	for (; *s == ' '; s++)
-		;
-	for (; *s >= '0' && *s <= '9'; s++, wd++) {
-		if (wd >= 12)
-			return false;
-		whole = whole * 10 + (*s - '0');
-	}
-	if (*s == '.' || *s == ',') {
-		for (s++; *s >= '0' && *s <= '9'; s++, fd++) {
-			if (fd >= 2)
-				return false;
-			frac = frac * 10 + (*s - '0');
-		}
-		if (fd == 0)
-			return false;
-		if (fd == 1)
-			frac *= 10;
-	}
-	for (; *s == ' '; s++)
-		;
-	if (*s == '%')
-		s++;
-	for (; *s == ' '; s++)
-		;
-	if (*s != '\0' || wd == 0)
-		return false;
-	*v = (double)whole + (double)frac / 100.0;
+	*v = (double)x100 / 100.0;
 	return true;
 }
 

@@ -192,6 +192,14 @@ void report_form_cleanup(struct report_form *f);
 /* Parse and check a form's JSON text (format in data/reports/README.md). */
 int reports_form_parse(const char *json_text, struct report_form *out,
     struct kh_err *err);
+/* Where the system fills a field from, in words: an English msgid to
+ * translate (N_), or src itself when it is not a known source. */
+const char *reports_source_words(const char *src);
+/* A figure with at most two decimals ("27,5", "27.5 %", "10") into
+ * hundredths; false for anything else (negative, more decimals, more than
+ * max_whole_digits before the decimals). */
+bool reports_hundredths_parse(const char *s, int max_whole_digits,
+    int64_t *v);
 /* Index of a field by code, or -1. */
 int reports_form_field(const struct report_form *f, const char *code);
 

@@ -141,36 +141,6 @@ breakdown_words(struct http_req *req, const char *bd)
 	return bd;
 }
 
-/* Where the system fills a field from, in words. */
-static const char *
-source_words(struct http_req *req, const char *src)
-{
-	static const struct {
-		const char *code, *words;
-	} names[] = {
-		{REPORT_SRC_REGISTRATIONS, N_("registrations of learning models")},
-		{REPORT_SRC_RECOGNITIONS, N_("recognitions of learning models")},
-		{REPORT_SRC_POPULATION, N_("the residents' register")},
-		{REPORT_SRC_HOUSEHOLDS, N_("the households of the residents'"
-		    " register")},
-		{REPORT_SRC_BOARDS, N_("study encouragement boards on record")},
-		{REPORT_SRC_BOARDS_NEW, N_("boards formed in the period")},
-		{REPORT_SRC_CLCS, N_("community learning centres on record")},
-		{REPORT_SRC_ORGS, N_("organisations on record")},
-		{REPORT_SRC_MEMBERS, N_("association members: typed by hand"
-		    " until the membership records exist")},
-		{REPORT_SRC_FUND, N_("the study encouragement fund: typed by"
-		    " hand until the fund records exist")},
-		{REPORT_SRC_TRAINING, N_("training: typed by hand until the"
-		    " training records exist")},
-	};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(src, names[i].code) == 0)
-			return tr(req, names[i].words);
-	return src;
-}
-
 static const char *
 period_kind_words(struct http_req *req, const char *k)
 {
@@ -452,7 +422,7 @@ field_row(struct http_req *req, struct buf *b, json_t *root, json_t *fd,
 	} else if (src != NULL) {
 		html_text(b, tr(req, N_("filled from")));
 		html_raw(b, " ");
-		html_text(b, source_words(req, src));
+		html_text(b, tr(req, reports_source_words(src)));
 		if (jstr(fd, "model") != NULL) {
 			html_raw(b, " (");
 			html_text(b, models_model_label(jstr(fd, "model"),

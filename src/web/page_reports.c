@@ -90,30 +90,6 @@ field_unit(struct http_req *req, const struct report_field *f)
 	return NULL;
 }
 
-/* Where a prefilled figure comes from, in words. */
-static const char *
-source_words(struct http_req *req, const char *src)
-{
-	static const struct {
-		const char *code, *words;
-	} names[] = {
-		{REPORT_SRC_REGISTRATIONS, N_("registrations of learning models")},
-		{REPORT_SRC_RECOGNITIONS, N_("recognitions of learning models")},
-		{REPORT_SRC_POPULATION, N_("the residents' register")},
-		{REPORT_SRC_HOUSEHOLDS, N_("the households of the residents'"
-		    " register")},
-		{REPORT_SRC_BOARDS, N_("study encouragement boards on record")},
-		{REPORT_SRC_BOARDS_NEW, N_("boards formed in the period")},
-		{REPORT_SRC_CLCS, N_("community learning centres on record")},
-		{REPORT_SRC_ORGS, N_("organisations on record")},
-	};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(src, names[i].code) == 0)
-			return tr(req, names[i].words);
-	return src;
-}
-
 static const char *
 state_label(struct http_req *req, const char *state)
 {
@@ -561,7 +537,7 @@ entry_field(struct http_req *req, struct buf *b, const struct report_field *f,
 		html_raw(b, "<small class=\"source\">");
 		html_text(b, tr(req, N_("Automatic")));
 		html_raw(b, ": ");
-		html_text(b, source_words(req, v->source));
+		html_text(b, tr(req, reports_source_words(v->source)));
 		html_raw(b, "</small>");
 	}
 	if (p != NULL) {
