@@ -19,7 +19,7 @@
 #define PICK_SIZE 50
 
 /* The header of the clans' pages: the tabs of the commune's learning
- * models, the list of clans current on the list, then the title unless it
+ * models (the clans' tab is current on the list), then the title unless it
  * is NULL (the list writes its own, with the count). */
 static void
 clan_header(struct http_req *req, struct buf *b, const struct unit *u,
