@@ -1,9 +1,10 @@
 /*
  * layout.c - the page frame: head, header with menu, footer; shared bits of
- * markup (CSRF field, error box, dates).
+ * markup (CSRF field, error box, dates, the header of a unit's pages).
  */
 #include "web/web.h"
 #include "core/date.h"
+#include "units/units.h"
 #include "web/html.h"
 
 #include <stdlib.h>
@@ -196,6 +197,42 @@ page_unit_href(struct buf *b, const char *code, const char *valid_to)
 		html_raw(b, "?on=");
 		html_url(b, valid_to);
 	}
+}
+
+void
+page_unit_tabs(struct http_req *req, struct buf *b, const struct unit *u,
+    const struct page_tab *tabs, size_t n_tabs)
+{
+	html_raw(b, "<nav class=\"tabs\"><a href=\"");
+	page_unit_href(b, u->code, u->valid_to);
+	html_raw(b, "\">");
+	html_text(b, u->name);
+	html_raw(b, "</a>");
+	for (size_t i = 0; i < n_tabs; i++) {
+		html_raw(b, " · <a href=\"/units/");
+		html_url(b, u->code);
+		html_attr(b, tabs[i].path);
+		html_raw(b, tabs[i].current ? "\" aria-current=\"page\">" : "\">");
+		html_text(b, tr(req, tabs[i].label));
+		html_raw(b, "</a>");
+	}
+	html_raw(b, "</nav>");
+}
+
+void
+page_unit_header(struct http_req *req, struct buf *b, const struct unit *u,
+    const struct page_tab *tabs, size_t n_tabs, const char *title,
+    const char *subtitle)
+{
+	page_unit_tabs(req, b, u, tabs, n_tabs);
+	html_raw(b, "<h1>");
+	html_text(b, title);
+	if (subtitle != NULL && subtitle[0] != '\0') {
+		html_raw(b, " <span class=\"muted\">");
+		html_text(b, subtitle);
+		html_raw(b, "</span>");
+	}
+	html_raw(b, "</h1>");
 }
 
 void

@@ -18,23 +18,22 @@
 
 #define PICK_SIZE 50
 
+/* The header of the clans' pages: the tabs of the commune's learning
+ * models (the clans' tab is current on the list), then the title unless it
+ * is NULL (the list writes its own, with the count). */
 static void
-clan_nav(struct http_req *req, struct buf *b, const char *code,
-    const char *name)
+clan_header(struct http_req *req, struct buf *b, const struct unit *u,
+    bool list, const char *title, const char *subtitle)
 {
-	html_raw(b, "<nav class=\"tabs\"><a href=\"/units/");
-	html_url(b, code);
-	html_raw(b, "\">");
-	html_text(b, name);
-	html_raw(b, "</a> · <a href=\"/units/");
-	html_url(b, code);
-	html_raw(b, "/registrations\">");
-	html_text(b, tr(req, N_("Learning models")));
-	html_raw(b, "</a> · <a href=\"/units/");
-	html_url(b, code);
-	html_raw(b, "/clans\">");
-	html_text(b, tr(req, N_("Clans")));
-	html_raw(b, "</a></nav>");
+	const struct page_tab tabs[] = {
+		{"/registrations", N_("Learning models"), false},
+		{"/clans", N_("Clans"), list},
+	};
+
+	if (title != NULL)
+		page_unit_header(req, b, u, tabs, 2, title, subtitle);
+	else
+		page_unit_tabs(req, b, u, tabs, 2);
 }
 
 static void
@@ -122,7 +121,7 @@ render_clans(struct http_req *req, struct http_resp *resp, const struct unit *u,
 		return;
 	}
 	page_begin(req, resp, tr(req, N_("Clans")));
-	clan_nav(req, b, u->code, u->name);
+	clan_header(req, b, u, true, NULL, NULL);
 	html_raw(b, "<h1>");
 	html_text(b, tr(req, N_("Clans")));
 	html_raw(b, " <span class=\"muted\" id=\"clans-total\">(");
@@ -242,6 +241,7 @@ render_clan(struct http_req *req, struct http_resp *resp, int64_t id,
 	struct web_req *w = web(req);
 	struct kh_err err = KH_ERR_INIT;
 	struct clan c;
+	struct unit cu = UNIT_INIT;
 	struct household_list members, pick;
 	struct buf *b = &resp->body;
 	const char *q = http_query(req, "q");
@@ -259,15 +259,9 @@ render_clan(struct http_req *req, struct http_resp *resp, int64_t id,
 	can_write = w->actor.role >= ROLE_OFFICER &&
 	    auth_can_write(w->db, &w->actor, c.unit_id, &err) == 0;
 	page_begin(req, resp, c.name);
-	clan_nav(req, b, c.unit_code, c.unit_name);
-	html_raw(b, "<h1>");
-	html_text(b, c.name);
-	if (c.branch[0] != '\0') {
-		html_raw(b, " <span class=\"muted\">");
-		html_text(b, c.branch);
-		html_raw(b, "</span>");
-	}
-	html_raw(b, "</h1>");
+	cu.code = c.unit_code;
+	cu.name = c.unit_name;
+	clan_header(req, b, &cu, false, c.name, c.branch);
 	if (notice != NULL) {
 		html_raw(b, "<p class=\"notice\" role=\"status\">");
 		html_text(b, notice);

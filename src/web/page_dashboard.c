@@ -974,6 +974,7 @@ page_dashboard(struct http_req *req, struct http_resp *resp)
 	struct dash_view v;
 	const char *st_values[] = {REPORT_NEW, REPORT_OLD};
 	const char *st_texts[2];
+	char *sub;
 
 	memset(&d, 0, sizeof(d));
 	if (web_need_login(req, resp) != 0)
@@ -985,21 +986,12 @@ page_dashboard(struct http_req *req, struct http_resp *resp)
 	st_texts[1] = tr(req, N_("Before 1 July 2025 (province, district,"
 	    " commune)"));
 	page_begin(req, resp, tr(req, N_("Indicators and targets")));
-	html_raw(b, "<nav class=\"tabs\"><a href=\"");
-	page_unit_href(b, u.code, u.valid_to);
-	html_raw(b, "\">");
-	html_text(b, u.name);
-	html_raw(b, "</a> · <a href=\"/units/");
-	html_url(b, u.code);
-	html_raw(b, "/dashboard\" aria-current=\"page\">");
-	html_text(b, tr(req, N_("Indicators and targets")));
-	html_raw(b, "</a></nav><h1>");
-	html_text(b, tr(req, N_("Indicators and targets")));
-	html_raw(b, " <span class=\"muted\">");
-	html_text(b, u.name);
-	html_raw(b, " · ");
-	html_text(b, d.period);
-	html_raw(b, "</span></h1><form class=\"search\" id=\"dash-form\""
+	sub = xasprintf("%s · %s", u.name, d.period);
+	page_unit_header(req, b, &u, (const struct page_tab[]){
+	    {"/dashboard", N_("Indicators and targets"), true}}, 1,
+	    tr(req, N_("Indicators and targets")), sub);
+	free(sub);
+	html_raw(b, "<form class=\"search\" id=\"dash-form\""
 	    " method=\"get\" action=\"/units/");
 	html_url(b, u.code);
 	html_raw(b, "/dashboard\">");
@@ -1662,19 +1654,9 @@ shares_render(struct http_req *req, struct http_resp *resp,
 	char pct[32];
 
 	page_begin(req, resp, tr(req, N_("Shares for restated figures")));
-	html_raw(b, "<nav class=\"tabs\"><a href=\"");
-	page_unit_href(b, u->code, u->valid_to);
-	html_raw(b, "\">");
-	html_text(b, u->name);
-	html_raw(b, "</a> · <a href=\"/units/");
-	html_url(b, u->code);
-	html_raw(b, "/dashboard\">");
-	html_text(b, tr(req, N_("Indicators and targets")));
-	html_raw(b, "</a></nav><h1>");
-	html_text(b, tr(req, N_("Shares for restated figures")));
-	html_raw(b, " <span class=\"muted\">");
-	html_text(b, u->name);
-	html_raw(b, "</span></h1>");
+	page_unit_header(req, b, u, (const struct page_tab[]){
+	    {"/dashboard", N_("Indicators and targets"), false}}, 1,
+	    tr(req, N_("Shares for restated figures")), u->name);
 	if (done) {
 		html_raw(b, "<p class=\"notice\" role=\"status\">");
 		html_text(b, tr(req, N_("The share was saved.")));

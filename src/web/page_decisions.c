@@ -166,24 +166,6 @@ page_ascii_slug(char *out, size_t outsz, const char *s)
 
 /* ---- The list of decisions and the form ---- */
 
-static void
-decisions_nav(struct http_req *req, struct buf *b, const struct unit *u)
-{
-	html_raw(b, "<nav class=\"tabs\"><a href=\"");
-	page_unit_href(b, u->code, u->valid_to);
-	html_raw(b, "\">");
-	html_text(b, u->name);
-	html_raw(b, "</a> · <a href=\"/units/");
-	html_url(b, u->code);
-	html_raw(b, "/decisions\" aria-current=\"page\">");
-	html_text(b, tr(req, N_("Recognition decisions")));
-	html_raw(b, "</a> · <a href=\"/units/");
-	html_url(b, u->code);
-	html_raw(b, "/recognition\">");
-	html_text(b, tr(req, N_("Registered and recognised")));
-	html_raw(b, "</a></nav>");
-}
-
 static int
 query_year(struct http_req *req, const char *name, int def)
 {
@@ -492,12 +474,10 @@ render_decisions(struct http_req *req, struct http_resp *resp,
 		return;
 	}
 	page_begin(req, resp, tr(req, N_("Recognition decisions")));
-	decisions_nav(req, b, u);
-	html_raw(b, "<h1>");
-	html_text(b, tr(req, N_("Recognition decisions")));
-	html_raw(b, " <span class=\"muted\">");
-	html_text(b, u->name);
-	html_raw(b, "</span></h1>");
+	page_unit_header(req, b, u, (const struct page_tab[]){
+	    {"/decisions", N_("Recognition decisions"), true},
+	    {"/recognition", N_("Registered and recognised"), false}}, 2,
+	    tr(req, N_("Recognition decisions")), u->name);
 	decisions_filter(req, b, u, fmodel, fyear);
 	decisions_table(req, b, &l);
 	if (may_issue(req, u)) {

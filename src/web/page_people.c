@@ -55,31 +55,23 @@ birth_cell(struct buf *b, const struct person *p)
 		page_date(b, p->birth_date);
 }
 
+/* The header of the residents' pages: the tabs (the list and, for an
+ * officer, the import), then the title unless it is NULL (the list writes
+ * its own, with the count). */
 static void
 unit_nav(struct http_req *req, struct buf *b, const struct unit *u,
-    const char *here)
+    const char *here, const char *title)
 {
-	struct web_req *w = web(req);
+	const struct page_tab tabs[] = {
+		{"/people", N_("Residents"), strcmp(here, "people") == 0},
+		{"/import", N_("Import a list"), strcmp(here, "import") == 0},
+	};
+	size_t n = web(req)->actor.role >= ROLE_OFFICER ? 2 : 1;
 
-	html_raw(b, "<nav class=\"tabs\"><a href=\"");
-	page_unit_href(b, u->code, u->valid_to);
-	html_raw(b, "\">");
-	html_text(b, u->name);
-	html_raw(b, "</a> · <a href=\"/units/");
-	html_url(b, u->code);
-	html_raw(b, strcmp(here, "people") == 0 ? "/people\" aria-current=\"page\">" :
-	    "/people\">");
-	html_text(b, tr(req, N_("Residents")));
-	html_raw(b, "</a>");
-	if (w->actor.role >= ROLE_OFFICER) {
-		html_raw(b, " · <a href=\"/units/");
-		html_url(b, u->code);
-		html_raw(b, strcmp(here, "import") == 0 ?
-		    "/import\" aria-current=\"page\">" : "/import\">");
-		html_text(b, tr(req, N_("Import a list")));
-		html_raw(b, "</a>");
-	}
-	html_raw(b, "</nav>");
+	if (title != NULL)
+		page_unit_header(req, b, u, tabs, n, title, NULL);
+	else
+		page_unit_tabs(req, b, u, tabs, n);
 }
 
 static void
@@ -139,7 +131,7 @@ render_people(struct http_req *req, struct http_resp *resp, const struct unit *u
 		return;
 	}
 	page_begin(req, resp, tr(req, N_("Residents")));
-	unit_nav(req, b, u, "people");
+	unit_nav(req, b, u, "people", NULL);
 	html_raw(b, "<h1>");
 	html_text(b, tr(req, N_("Residents")));
 	html_raw(b, " <span class=\"muted\" id=\"people-total\">(");
@@ -350,10 +342,8 @@ page_people_import_form(struct http_req *req, struct http_resp *resp)
 		goto out;
 	}
 	page_begin(req, resp, tr(req, N_("Import a list")));
-	unit_nav(req, &resp->body, &u, "import");
-	html_raw(&resp->body, "<h1>");
-	html_text(&resp->body, tr(req, N_("Import a list of residents")));
-	html_raw(&resp->body, "</h1>");
+	unit_nav(req, &resp->body, &u, "import",
+	    tr(req, N_("Import a list of residents")));
 	import_form(req, &resp->body, &u, NULL);
 	page_end(req, resp);
 out:
@@ -447,7 +437,7 @@ page_people_import_preview(struct http_req *req, struct http_resp *resp)
 	struct upload up = {0};
 	const struct http_file *f = http_file(req, "file");
 	struct buf *b = &resp->body;
-	char on[DATE_LEN], token[UPLOADS_TOKEN_LEN];
+	char on[DATE_LEN], token[UPLOADS_TOKEN_LEN], *title;
 	bool has_on;
 	size_t i;
 	int rc;
@@ -470,22 +460,18 @@ page_people_import_preview(struct http_req *req, struct http_resp *resp)
 			goto out;
 		}
 		page_begin(req, resp, tr(req, N_("Import a list")));
-		unit_nav(req, b, &u, "import");
-		html_raw(b, "<h1>");
-		html_text(b, tr(req, N_("Import a list of residents")));
-		html_raw(b, "</h1>");
+		unit_nav(req, b, &u, "import",
+		    tr(req, N_("Import a list of residents")));
 		import_form(req, b, &u, &err);
 		page_end(req, resp);
 		resp->status = kh_kind_http_status(rc);
 		goto out;
 	}
 	page_begin(req, resp, tr(req, N_("Preview")));
-	unit_nav(req, b, &u, "import");
-	html_raw(b, "<h1>");
-	html_text(b, tr(req, N_("Preview")));
-	html_raw(b, ": ");
-	html_text(b, f->filename);
-	html_raw(b, "</h1><h2>");
+	title = xasprintf("%s: %s", tr(req, N_("Preview")), f->filename);
+	unit_nav(req, b, &u, "import", title);
+	free(title);
+	html_raw(b, "<h2>");
 	html_text(b, tr(req, N_("Columns")));
 	html_raw(b, "</h2><div class=\"table-wrap\"><table id=\"mapping\"><thead><tr><th>");
 	html_text(b, tr(req, N_("Column in the file")));
@@ -574,11 +560,9 @@ page_people_import_commit(struct http_req *req, struct http_resp *resp)
 		goto out;
 	}
 	page_begin(req, resp, tr(req, N_("Import a list")));
-	unit_nav(req, b, &u, "import");
-	html_raw(b, "<h1>");
-	html_text(b, r.committed ? tr(req, N_("The list was imported")) :
+	unit_nav(req, b, &u, "import", r.committed ?
+	    tr(req, N_("The list was imported")) :
 	    tr(req, N_("Nothing was imported")));
-	html_raw(b, "</h1>");
 	counts(req, b, &r, true);
 	problems_table(req, b, &r);
 	html_raw(b, "<p><a href=\"/units/");

@@ -942,11 +942,8 @@ render_queue(struct http_req *req, struct http_resp *resp, const struct unit *u,
 		return;
 	}
 	page_begin(req, resp, tr(req, N_("Online self-assessments")));
-	html_raw(b, "<nav class=\"tabs\"><a href=\"");
-	page_unit_href(b, u->code, u->valid_to);
-	html_raw(b, "\">");
-	html_text(b, u->name);
-	html_raw(b, "</a></nav><h1>");
+	page_unit_tabs(req, b, u, NULL, 0);
+	html_raw(b, "<h1>");
 	html_text(b, tr(req, N_("Online self-assessments")));
 	html_raw(b, " <span class=\"muted\" id=\"pending-count\">(");
 	html_int(b, l.pending);

@@ -105,27 +105,6 @@ filter_qs(struct buf *b, const char *model, int year, const char *state,
 	}
 }
 
-static void
-reg_nav(struct http_req *req, struct buf *b, const struct unit *u,
-    const char *here)
-{
-	html_raw(b, "<nav class=\"tabs\"><a href=\"");
-	page_unit_href(b, u->code, u->valid_to);
-	html_raw(b, "\">");
-	html_text(b, u->name);
-	html_raw(b, "</a> · <a href=\"/units/");
-	html_url(b, u->code);
-	html_raw(b, strcmp(here, "registrations") == 0 ?
-	    "/registrations\" aria-current=\"page\">" : "/registrations\">");
-	html_text(b, tr(req, N_("Learning models")));
-	html_raw(b, "</a> · <a href=\"/units/");
-	html_url(b, u->code);
-	html_raw(b, strcmp(here, "clans") == 0 ?
-	    "/clans\" aria-current=\"page\">" : "/clans\">");
-	html_text(b, tr(req, N_("Clans")));
-	html_raw(b, "</a></nav>");
-}
-
 /* Tick box of one subject in a register form. */
 static void
 pick_row(struct buf *b, const char *name, int64_t id, const char *text,
@@ -529,7 +508,9 @@ render_list(struct http_req *req, struct http_resp *resp, const struct unit *u,
 	can_write = w->actor.role >= ROLE_OFFICER &&
 	    auth_can_write(w->db, &w->actor, u->id, &err) == 0;
 	page_begin(req, resp, tr(req, N_("Learning models")));
-	reg_nav(req, b, u, "registrations");
+	page_unit_tabs(req, b, u, (const struct page_tab[]){
+	    {"/registrations", N_("Learning models"), true},
+	    {"/clans", N_("Clans"), false}}, 2);
 	html_raw(b, "<h1>");
 	html_text(b, tr(req, N_("Registrations")));
 	buf_printf(b, " %d <span class=\"muted\" id=\"reg-total\">(", year);

@@ -384,17 +384,9 @@ render_requests(struct http_req *req, struct http_resp *resp,
 		return;
 	}
 	page_begin(req, resp, tr(req, N_("Personal data requests")));
-	html_raw(b, "<nav class=\"tabs\"><a href=\"");
-	page_unit_href(b, u->code, u->valid_to);
-	html_raw(b, "\">");
-	html_text(b, u->name);
-	html_raw(b, "</a> · <a href=\"/units/");
-	html_url(b, u->code);
-	html_raw(b, "/people\">");
-	html_text(b, tr(req, N_("Residents")));
-	html_raw(b, "</a></nav><h1>");
-	html_text(b, tr(req, N_("Personal data requests")));
-	html_raw(b, "</h1>");
+	page_unit_header(req, b, u, (const struct page_tab[]){
+	    {"/people", N_("Residents"), false}}, 1,
+	    tr(req, N_("Personal data requests")), NULL);
 	notice(b, note);
 	if (form_err != NULL && err_id == 0)
 		page_error_box(req, b, form_err);

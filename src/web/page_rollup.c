@@ -142,7 +142,7 @@ page_recognition(struct http_req *req, struct http_resp *resp)
 	struct model_rollup r = {0};
 	struct unit u = UNIT_INIT;
 	struct buf *b = &resp->body;
-	char on[DATE_LEN], ys[12];
+	char on[DATE_LEN], ys[12], *sub;
 	bool has_on;
 	int year;
 
@@ -157,25 +157,13 @@ page_recognition(struct http_req *req, struct http_resp *resp)
 	}
 	snprintf(ys, sizeof(ys), "%d", year);
 	page_begin(req, resp, tr(req, N_("Registered and recognised")));
-	html_raw(b, "<nav class=\"tabs\"><a href=\"");
-	page_unit_href(b, u.code, u.valid_to);
-	html_raw(b, "\">");
-	html_text(b, u.name);
-	html_raw(b, "</a> · <a href=\"/units/");
-	html_url(b, u.code);
-	html_raw(b, "/decisions\">");
-	html_text(b, tr(req, N_("Recognition decisions")));
-	html_raw(b, "</a> · <a href=\"/units/");
-	html_url(b, u.code);
-	html_raw(b, "/recognition\" aria-current=\"page\">");
-	html_text(b, tr(req, N_("Registered and recognised")));
-	html_raw(b, "</a></nav><h1>");
-	html_text(b, tr(req, N_("Registered and recognised")));
-	html_raw(b, " <span class=\"muted\">");
-	html_text(b, u.name);
-	html_raw(b, " · ");
-	html_text(b, ys);
-	html_raw(b, "</span></h1><form class=\"search\" method=\"get\" action=\"/units/");
+	sub = xasprintf("%s · %s", u.name, ys);
+	page_unit_header(req, b, &u, (const struct page_tab[]){
+	    {"/decisions", N_("Recognition decisions"), false},
+	    {"/recognition", N_("Registered and recognised"), true}}, 2,
+	    tr(req, N_("Registered and recognised")), sub);
+	free(sub);
+	html_raw(b, "<form class=\"search\" method=\"get\" action=\"/units/");
 	html_url(b, u.code);
 	html_raw(b, "/recognition\">");
 	page_input(req, b, "r-year", "year", N_("Year"), ys,

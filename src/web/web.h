@@ -95,11 +95,35 @@ void page_error_box(struct http_req *req, struct buf *b,
 const char *page_role_label(struct http_req *req, enum role r);
 /* Link to a unit's page: /units/CODE, with ?on=DATE for a unit that ended. */
 void page_unit_href(struct buf *b, const char *code, const char *valid_to);
+
+struct unit;
+/* One of a unit's pages, as a tab of the header of another. */
+struct page_tab {
+	const char *path;	/* after /units/CODE, e.g. "/people" */
+	const char *label;	/* a msgid */
+	bool current;		/* the page being shown: aria-current="page" */
+};
+/*
+ * The header of a unit's page, one markup for every such page.
+ * page_unit_tabs writes <nav class="tabs">: the unit's name linking to the
+ * unit (page_unit_href), then each tab linking to /units/CODE followed by
+ * its path (no ?on=: only the unit's link carries the date of a unit that
+ * ended). page_unit_header writes the same, then <h1> with the title (a
+ * string already translated; escaped here) and, unless subtitle is NULL or
+ * "", a <span class="muted"> with the subtitle (escaped too). Only u->code,
+ * u->name and u->valid_to are read. A page whose heading holds more than
+ * text (a count with its own id) writes its <h1> itself after
+ * page_unit_tabs.
+ */
+void page_unit_tabs(struct http_req *req, struct buf *b, const struct unit *u,
+    const struct page_tab *tabs, size_t n_tabs);
+void page_unit_header(struct http_req *req, struct buf *b, const struct unit *u,
+    const struct page_tab *tabs, size_t n_tabs, const char *title,
+    const char *subtitle);
 /* A date as dd/mm/yyyy, "—" for none or the "before the records" date. */
 void page_date(struct buf *b, const char *iso);
 
 struct audit_filter;
-struct unit;
 /* Read the audit filters of the query (?user=&unit=&from=&to=&before=). */
 int web_audit_filter(struct http_req *req, struct audit_filter *f,
     struct unit *u, char from[11], char to[11], struct kh_err *err);
