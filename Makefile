@@ -8,7 +8,7 @@
 #   make clean
 
 PKGS     := libmicrohttpd sqlite3 libpq jansson libutf8proc icu-uc icu-i18n libsodium \
-	libzip expat xlsxwriter pangocairo cairo-pdf fontconfig
+	libzip expat xlsxwriter pangocairo cairo-pdf
 CC       ?= cc
 OPT      ?= -O2
 CFLAGS_BASE := -std=c17 -D_GNU_SOURCE -g $(OPT) -Wall -Wextra -Werror \

@@ -261,13 +261,14 @@ if [ "${KH_TEST_NO_ASAN:-}" = 1 ]; then
 else
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+	export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 	unit_pg kh_unit_asan
 	unit "unit-asan" "$ASAN_BUILD/unit-tests"
 	if [ ${#INTEGRATION[@]} -gt 0 ]; then
 		export KH_BIN="$ASAN_BUILD/khuyenhoc"
 		node_tests "integration-asan" "${INTEGRATION[@]}"
 	fi
-	unset ASAN_OPTIONS UBSAN_OPTIONS
+	unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
 fi
 
 # --- summary ------------------------------------------------------------

@@ -85,16 +85,15 @@ int doc_pdf_many(const struct doc *const *docs, size_t n, const char *path,
     struct kh_err *err);
 
 /*
- * Release the font caches pango and fontconfig keep for the process:
- * pango_cairo_font_map_set_default(NULL) for the calling thread, then
- * FcFini(), so that leak checkers see a clean exit (fontconfig keeps its
- * configuration behind offset-encoded pointers that LeakSanitizer reports as
- * leaks). cairo's own caches stay: they are reachable from its globals, and
- * cairo_debug_reset_static_data() asserts (aborting the process) when pango
- * still holds a font, which happened at exit under load. Call it once at
- * exit, after every other thread that rendered a document has ended (each
- * thread's font map is released when the thread ends); doc_pdf() still
- * works afterwards, the caches are rebuilt.
+ * Release pango's default font map of the calling thread at exit. The
+ * caches of cairo and fontconfig are left to the end of the process:
+ * cairo_debug_reset_static_data() and FcFini() assert and abort the process
+ * when a font is still referenced, which happened at exit under load
+ * (pango loads fonts from a thread of its own). Fontconfig keeps them behind
+ * offset-encoded pointers that LeakSanitizer reports as leaks, so the
+ * sanitizer stages suppress those (tests/lsan.supp). Call it once at exit,
+ * after every other thread that rendered a document has ended; doc_pdf()
+ * still works afterwards.
  */
 void doc_shutdown(void);
 
