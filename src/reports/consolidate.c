@@ -451,53 +451,115 @@ sub_cmp(const void *x, const void *y)
 
 #define SUBS_ONE_BY_ONE 2000
 
-/* The approved reports that can reach the root, each with its anchor: the
- * nearest territorial unit at or above the report's unit; own reports
- * first, so that they replace what organisations reported. */
+/* A report found, before it is given its anchor. */
+struct found {
+	int64_t sub_id, unit_id, anchor_id;
+	char kind[24];		/* the anchor's */
+	char structure[4];	/* the anchor's */
+};
+
+/* By anchor, the anchor's own report first, then by id. */
+static int
+found_cmp(const void *x, const void *y)
+{
+	const struct found *a = x, *b = y;
+	int ao = a->unit_id == a->anchor_id, bo = b->unit_id == b->anchor_id;
+
+	if (a->anchor_id != b->anchor_id)
+		return a->anchor_id < b->anchor_id ? -1 : 1;
+	if (ao != bo)
+		return ao ? -1 : 1;
+	return a->sub_id < b->sub_id ? -1 : a->sub_id > b->sub_id;
+}
+
+static void
+found_add(struct found **f, size_t *n, size_t *cap, struct db_stmt *st,
+    int64_t anchor_id)
+{
+	struct found *x;
+
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 1024;
+		*f = xrealloc(*f, *cap * sizeof(**f));
+	}
+	x = &(*f)[(*n)++];
+	x->sub_id = db_col_int(st, 0);
+	x->unit_id = db_col_int(st, 1);
+	x->anchor_id = anchor_id;
+	snprintf(x->kind, sizeof(x->kind), "%s", db_col_text(st, 2));
+	snprintf(x->structure, sizeof(x->structure), "%s",
+	    reports_unit_structure(db_col_text(st, 3), db_col_text(st, 4)));
+}
+
+/*
+ * The approved reports that can reach the root, each with its anchor: the
+ * nearest territorial unit at or above the report's unit. A report of a
+ * territorial unit is its own anchor; only the reports of organisations
+ * (few) have theirs looked up through the closure, which would otherwise
+ * cost a join of every report with its ancestors. Own reports come first
+ * at their anchor, so that they replace what organisations reported.
+ */
 static int
 anchors_load(struct db *db, struct ctx *c, int64_t root,
     const struct report_period *p, struct kh_err *err)
 {
-	size_t cap = 0, i;
+	struct found *f = NULL;
+	size_t n = 0, cap = 0, i;
 	struct db_stmt *st = NULL;
+	bool orgs = false;
 	int rc;
 
-	rc = db_prepare(db, "SELECT s.id, s.unit_id, a.id, a.kind, a.valid_from,"
-	    " a.valid_to FROM report_submissions s"
-	    " JOIN unit_tree ta ON ta.descendant_id = s.unit_id"
-	    " JOIN units a ON a.id = ta.ancestor_id AND a.kind IN " TERRITORIAL
-	    " WHERE" SUB_FILTER " AND NOT EXISTS (SELECT 1 FROM unit_tree t3"
-	    " JOIN units a3 ON a3.id = t3.ancestor_id WHERE t3.descendant_id ="
-	    " s.unit_id AND t3.depth < ta.depth AND a3.kind IN " TERRITORIAL ")"
-	    " ORDER BY a.id, CASE WHEN s.unit_id = a.id THEN 0 ELSE 1 END, s.id",
-	    DB_ARGS(DB_INT(c->f->id), DB_TEXT(p->code), DB_INT(root)), &st, err);
+	rc = db_prepare(db, "SELECT s.id, s.unit_id, u.kind, u.valid_from,"
+	    " u.valid_to FROM report_submissions s JOIN units u ON u.id ="
+	    " s.unit_id WHERE" SUB_FILTER, DB_ARGS(DB_INT(c->f->id),
+	    DB_TEXT(p->code), DB_INT(root)), &st, err);
 	if (rc != 0)
 		return rc;
-	idmap_init(&c->anchor_map, 1024);
 	while ((rc = db_step(st, err)) == 1) {
-		int64_t unit = db_col_int(st, 1), aid = db_col_int(st, 2);
-		struct sub_anchor *sa;
-		struct anchor *an;
+		const char *kind = db_col_text(st, 2);
 
-		if (c->n_anchors * 2 + 2 > c->anchor_map.cap) {
-			/* Grow the map: rebuild it from the anchors. */
-			idmap_free(&c->anchor_map);
-			idmap_init(&c->anchor_map, c->n_anchors * 2 + 2);
-			for (i = 0; i < c->n_anchors; i++)
-				idmap_put(&c->anchor_map, c->anchors[i].unit_id,
-				    (int)i);
+		if (strcmp(kind, UNIT_COUNTRY) == 0 || strcmp(kind,
+		    UNIT_PROVINCE) == 0 || strcmp(kind, UNIT_DISTRICT) == 0 ||
+		    strcmp(kind, UNIT_COMMUNE) == 0)
+			found_add(&f, &n, &cap, st, db_col_int(st, 1));
+		else
+			orgs = true;
+	}
+	db_finalize(st);
+	if (rc == 0 && orgs) {
+		rc = db_prepare(db, "SELECT s.id, s.unit_id, a.kind, a.valid_from,"
+		    " a.valid_to, a.id FROM report_submissions s"
+		    " JOIN units u ON u.id = s.unit_id AND u.kind NOT IN "
+		    TERRITORIAL " JOIN unit_tree ta ON ta.descendant_id = s.unit_id"
+		    " JOIN units a ON a.id = ta.ancestor_id AND a.kind IN "
+		    TERRITORIAL " WHERE" SUB_FILTER " AND NOT EXISTS (SELECT 1 FROM"
+		    " unit_tree t3 JOIN units a3 ON a3.id = t3.ancestor_id WHERE"
+		    " t3.descendant_id = s.unit_id AND t3.depth < ta.depth AND"
+		    " a3.kind IN " TERRITORIAL ")", DB_ARGS(DB_INT(c->f->id),
+		    DB_TEXT(p->code), DB_INT(root)), &st, err);
+		if (rc == 0) {
+			while ((rc = db_step(st, err)) == 1)
+				found_add(&f, &n, &cap, st, db_col_int(st, 5));
+			db_finalize(st);
 		}
-		an = anchor_get(c, aid, reports_unit_structure(db_col_text(st, 4),
-		    db_col_text(st, 5)), db_col_text(st, 3));
-		if (c->n_subs == cap) {
-			cap = cap ? cap * 2 : 1024;
-			c->subs = xrealloc(c->subs, cap * sizeof(*c->subs));
-		}
-		sa = &c->subs[c->n_subs++];
-		sa->sub_id = db_col_int(st, 0);
+	}
+	if (rc < 0) {
+		free(f);
+		return rc;
+	}
+	if (n > 1)
+		qsort(f, n, sizeof(*f), found_cmp);
+	idmap_init(&c->anchor_map, n);
+	c->subs = xcalloc(n + 1, sizeof(*c->subs));
+	for (i = 0; i < n; i++) {
+		struct sub_anchor *sa = &c->subs[c->n_subs++];
+		struct anchor *an = anchor_get(c, f[i].anchor_id, f[i].structure,
+		    f[i].kind);
+
+		sa->sub_id = f[i].sub_id;
 		sa->anchor = -1;
 		sa->sink = -1;
-		if (unit == aid) {
+		if (f[i].unit_id == f[i].anchor_id) {
 			an->own = true;
 			an->own_sub = sa->sub_id;
 			an->n_reports = 1;
@@ -508,11 +570,8 @@ anchors_load(struct db *db, struct ctx *c, int64_t root,
 		}
 		sa->anchor = (int)(an - c->anchors);
 	}
-	db_finalize(st);
-	if (rc < 0)
-		return rc;
-	/* No report at all (a year nobody filed): subs is NULL, which qsort
-	 * may not be given. */
+	free(f);
+	/* No report at all (a year nobody filed): subs holds none. */
 	if (c->n_subs > 1)
 		qsort(c->subs, c->n_subs, sizeof(*c->subs), sub_cmp);
 	return 0;
@@ -536,8 +595,8 @@ sub_sink(const struct ctx *c, int64_t sub)
 	    -1;
 }
 
-/* Add the rows (submission_id, field, value) of st, in any order, to the
- * sinks of their reports. */
+/* Add the rows (submission_id, field, value not NULL) of st, in any
+ * order, to the sinks of their reports. */
 static int
 values_stream(struct ctx *c, struct db_stmt *st, const struct fieldmap *fm,
     struct kh_err *err)
@@ -556,7 +615,7 @@ values_stream(struct ctx *c, struct db_stmt *st, const struct fieldmap *fm,
 			cur = sub;
 			s = i >= 0 ? &c->sinks[i] : NULL;
 		}
-		if (s == NULL || db_col_null(st, 2))
+		if (s == NULL)
 			continue;
 		k = fieldmap_get(fm, db_col_text(st, 1));
 		if (k < 0)
@@ -605,10 +664,16 @@ values_load(struct db *db, struct ctx *c, const struct report_period *p,
 		}
 		buf_putc(&ids, '}');
 		buf_putc(&sinks, '}');
-		rc = db_prepare(db, "SELECT g.sink, v.field, sum(v.value),"
-		    " count(v.value) FROM unnest($1::bigint[], $2::int[]) AS"
-		    " g(sub, sink) JOIN report_values v ON v.submission_id = g.sub"
-		    " GROUP BY g.sink, v.field", DB_ARGS(DB_TEXT(buf_str(&ids)),
+		/* Driven, like a plain sum, by the period's approved reports,
+		 * which lets the planner share the work with a parallel worker;
+		 * the arrays give each report its sink. */
+		rc = db_prepare(db, "SELECT g.sink, v.field, sum(v.value)"
+		    " FROM report_submissions s JOIN unnest("
+		    "$3::bigint[], $4::int[]) AS g(sub, sink) ON g.sub = s.id"
+		    " JOIN report_values v ON v.submission_id = s.id WHERE"
+		    " s.form_id = $1 AND s.period = $2 AND s.state = 'approved'"
+		    " GROUP BY g.sink, v.field", DB_ARGS(DB_INT(c->f->id),
+		    DB_TEXT(p->code), DB_TEXT(buf_str(&ids)),
 		    DB_TEXT(buf_str(&sinks))), &st, err);
 		buf_free(&ids);
 		buf_free(&sinks);
@@ -616,9 +681,9 @@ values_load(struct db *db, struct ctx *c, const struct report_period *p,
 			int64_t si = db_col_int(st, 0);
 			int k = fieldmap_get(&fm, db_col_text(st, 1));
 
-			/* count(value) 0: no value was given (has stays false). */
+			/* A NULL sum: no value was given (has stays false). */
 			if (k < 0 || si < 0 || (size_t)si >= c->n_sinks ||
-			    db_col_int(st, 3) == 0)
+			    db_col_null(st, 2))
 				continue;
 			c->sinks[si].vals[k] += db_col_int(st, 2);
 			c->sinks[si].has[k] = true;
@@ -627,7 +692,8 @@ values_load(struct db *db, struct ctx *c, const struct report_period *p,
 			rc = r;
 	} else if (n <= SUBS_ONE_BY_ONE) {
 		rc = db_prepare(db, "SELECT v.submission_id, v.field, v.value FROM"
-		    " report_values v WHERE v.submission_id = $1",
+		    " report_values v WHERE v.submission_id = $1 AND v.value IS NOT"
+		    " NULL",
 		    DB_ARGS(DB_INT(0)), &st, err);
 		for (i = 0; rc == 0 && i < c->n_subs; i++) {
 			if (c->subs[i].sink < 0)
@@ -643,8 +709,8 @@ values_load(struct db *db, struct ctx *c, const struct report_period *p,
 		rc = db_prepare(db, "SELECT v.submission_id, v.field, v.value"
 		    " FROM report_submissions s JOIN report_values v ON"
 		    " v.submission_id = s.id WHERE s.form_id = $1 AND s.period = $2"
-		    " AND s.state = 'approved'", DB_ARGS(DB_INT(c->f->id),
-		    DB_TEXT(p->code)), &st, err);
+		    " AND s.state = 'approved' AND v.value IS NOT NULL",
+		    DB_ARGS(DB_INT(c->f->id), DB_TEXT(p->code)), &st, err);
 		if (rc == 0)
 			rc = values_stream(c, st, &fm, err);
 	}
