@@ -113,7 +113,8 @@ struct node {
 	struct buf note;
 };
 
-/* An approved report (or the sum of an anchor's organisations' reports). */
+/* A territorial unit with approved reports: its own, or else its
+ * organisations' (their values go to the anchor's sink). */
 struct anchor {
 	int64_t unit_id;
 	char structure[4];
