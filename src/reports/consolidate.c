@@ -17,6 +17,20 @@
  * 4. Bottom-up: a unit's figure is its own report when it has one, else the
  *    sum of its children (a commune: what was carried to it).
  * 5. Percentages are recomputed from their numerator and denominator.
+ *
+ * Only the rows are wanted (the unit and its children), so 3-4 are decided
+ * before any value is read: which reports a figure of the tree comes from
+ * is known from the anchors alone, and every figure is linear in the
+ * reports' values except a share split (its rounding). Each node gets its
+ * place, the rows its figures reach: its child row of the asked unit (or
+ * none) and whether the unit's own row. Reports are then summed into sinks,
+ * one per place, and only a report carried to targets in different places
+ * (or to a target whose own report wins) keeps a sink of its own, to be
+ * apportioned as before. The sum per sink and field is the database's on
+ * PostgreSQL (a grouped query over the reports' ids, a few thousand rows
+ * back instead of every value); SQLite, whose GROUP BY sorts every row,
+ * streams the values from the covering index of migration 0011 and C adds
+ * them up. The figures are the same as adding up node by node.
  */
 #include "reports/reports_impl.h"
 #include "auth/audit.h"
@@ -88,23 +102,44 @@ struct node {
 	char *code, *name, *kind;
 	int parent;		/* index, -1 for the root */
 	int own;		/* index of the anchor of its own report, or -1 */
-	int64_t *vals;		/* per field: own, carried or summed */
+	int row;		/* its place: the child row its figures reach
+				   (itself for a child), or -1 */
+	bool up;		/* ... and whether they reach the root's row */
+	int64_t *vals;		/* rows only: per field */
 	bool *has;
+	char **texts;		/* rows only: texts of its own report */
 	int n_reports;
 	bool share;
 	struct buf note;
 };
 
-/* An approved report (or the sum of an anchor's organisations' reports). */
+/* A territorial unit with approved reports: its own, or else its
+ * organisations' (their values go to the anchor's sink). */
 struct anchor {
 	int64_t unit_id;
 	char structure[4];
 	char kind[24];
 	bool own;		/* the unit's own report (not organisations') */
+	int64_t own_sub;	/* its submission when own */
 	int n_reports;
+	int sink;		/* where its values are added, or -1 */
+};
+
+/* Where values are added up: a place (row, up), or one carried anchor
+ * whose share split is done once its values are known. */
+struct sink {
+	int row;
+	bool up;
+	int anchor;		/* the anchor kept apart, or -1 */
 	int64_t *vals;
 	bool *has;
-	char **texts;
+};
+
+/* One approved report: its anchor (-1 when skipped) and sink. */
+struct sub_anchor {
+	int64_t sub_id;
+	int anchor;
+	int sink;
 };
 
 struct ctx {
@@ -116,6 +151,11 @@ struct ctx {
 	struct anchor *anchors;
 	size_t n_anchors, cap_anchors;
 	struct idmap anchor_map;
+	struct sub_anchor *subs;	/* by sub_id */
+	size_t n_subs;
+	struct sink *sinks;
+	size_t n_sinks, cap_sinks;
+	int *place_sink;	/* (row + 1) * 2 + up -> sink, or -1 */
 	/* The succession of communes, for restatement. */
 	struct succ *succ;
 	size_t n_succ;
@@ -161,18 +201,21 @@ ctx_free(struct ctx *c)
 		free(c->nodes[i].kind);
 		free(c->nodes[i].vals);
 		free(c->nodes[i].has);
+		if (c->nodes[i].texts != NULL)
+			for (size_t k = 0; k < c->nf; k++)
+				free(c->nodes[i].texts[k]);
+		free(c->nodes[i].texts);
 		buf_free(&c->nodes[i].note);
 	}
 	free(c->nodes);
-	for (size_t i = 0; i < c->n_anchors; i++) {
-		free(c->anchors[i].vals);
-		free(c->anchors[i].has);
-		if (c->anchors[i].texts != NULL)
-			for (size_t k = 0; k < c->nf; k++)
-				free(c->anchors[i].texts[k]);
-		free(c->anchors[i].texts);
-	}
 	free(c->anchors);
+	free(c->subs);
+	for (size_t i = 0; i < c->n_sinks; i++) {
+		free(c->sinks[i].vals);
+		free(c->sinks[i].has);
+	}
+	free(c->sinks);
+	free(c->place_sink);
 	free(c->succ);
 	if (c->node_map.keys != NULL)
 		idmap_free(&c->node_map);
@@ -214,8 +257,6 @@ tree_load(struct db *db, struct ctx *c, int64_t root, const char *on,
 		n->name = reports_col_str(st, 4);
 		n->kind = reports_col_str(st, 5);
 		n->own = -1;
-		n->vals = xcalloc(c->nf + 1, sizeof(*n->vals));
-		n->has = xcalloc(c->nf + 1, sizeof(*n->has));
 	}
 	db_finalize(st);
 	if (rc < 0)
@@ -223,10 +264,94 @@ tree_load(struct db *db, struct ctx *c, int64_t root, const char *on,
 	idmap_init(&c->node_map, c->n_nodes);
 	for (size_t i = 0; i < c->n_nodes; i++)
 		idmap_put(&c->node_map, c->nodes[i].id, (int)i);
-	for (size_t i = 0; i < c->n_nodes; i++)
-		c->nodes[i].parent = i == 0 ? -1 :
-		    idmap_get(&c->node_map, c->nodes[i].parent_id);
+	for (size_t i = 0; i < c->n_nodes; i++) {
+		struct node *n = &c->nodes[i];
+
+		n->parent = i == 0 ? -1 : idmap_get(&c->node_map, n->parent_id);
+		/* Only the rows hold figures. */
+		if (i == 0 || n->parent == 0) {
+			n->vals = xcalloc(c->nf + 1, sizeof(*n->vals));
+			n->has = xcalloc(c->nf + 1, sizeof(*n->has));
+			n->texts = xcalloc(c->nf + 1, sizeof(*n->texts));
+		}
+	}
 	return 0;
+}
+
+/*
+ * The place of every node: where a figure added to it ends up. A figure
+ * goes up from a node to its parent unless the parent has its own report
+ * (nodes are ordered by depth, parents first).
+ */
+static void
+places_set(struct ctx *c)
+{
+	for (size_t i = 0; i < c->n_nodes; i++) {
+		struct node *n = &c->nodes[i];
+
+		if (i == 0) {
+			n->row = -1;
+			n->up = true;
+		} else if (n->parent == 0) {
+			n->row = (int)i;
+			n->up = c->nodes[0].own < 0;
+		} else if (n->parent < 0 || c->nodes[n->parent].own >= 0) {
+			n->row = -1;
+			n->up = false;
+		} else {
+			n->row = c->nodes[n->parent].row;
+			n->up = c->nodes[n->parent].up;
+		}
+	}
+	c->place_sink = xmalloc((c->n_nodes + 1) * 2 * sizeof(*c->place_sink));
+	for (size_t i = 0; i < (c->n_nodes + 1) * 2; i++)
+		c->place_sink[i] = -1;
+}
+
+static int
+sink_new(struct ctx *c, int row, bool up, int anchor)
+{
+	struct sink *s;
+
+	if (c->n_sinks == c->cap_sinks) {
+		c->cap_sinks = c->cap_sinks ? c->cap_sinks * 2 : 64;
+		c->sinks = xrealloc(c->sinks, c->cap_sinks * sizeof(*s));
+	}
+	s = &c->sinks[c->n_sinks];
+	s->row = row;
+	s->up = up;
+	s->anchor = anchor;
+	s->vals = xcalloc(c->nf + 1, sizeof(*s->vals));
+	s->has = xcalloc(c->nf + 1, sizeof(*s->has));
+	return (int)c->n_sinks++;
+}
+
+/* The sink of the place of node n, or -1 when its figures reach no row. */
+static int
+place_sink(struct ctx *c, int n)
+{
+	const struct node *nd = &c->nodes[n];
+	size_t key = (size_t)(nd->row + 1) * 2 + (nd->up ? 1 : 0);
+
+	if (nd->row < 0 && !nd->up)
+		return -1;
+	if (c->place_sink[key] < 0)
+		c->place_sink[key] = sink_new(c, nd->row, nd->up, -1);
+	return c->place_sink[key];
+}
+
+/* Add v of field k to the rows of a place. */
+static void
+place_add(struct ctx *c, int row, bool up, size_t k, int64_t v)
+{
+	if (row >= 0) {
+		c->nodes[row].vals[k] += v;
+		c->nodes[row].has[k] = true;
+	}
+	if (up) {
+		c->nodes[0].vals[k] += v;
+		c->nodes[0].has[k] = true;
+	}
 }
 
 /* Reports whose unit is in the root's subtree or a commune linked to one
@@ -256,11 +381,9 @@ anchor_get(struct ctx *c, int64_t unit_id, const char *structure,
 	an = &c->anchors[c->n_anchors];
 	memset(an, 0, sizeof(*an));
 	an->unit_id = unit_id;
+	an->sink = -1;
 	snprintf(an->structure, sizeof(an->structure), "%s", structure);
 	snprintf(an->kind, sizeof(an->kind), "%s", kind);
-	an->vals = xcalloc(c->nf + 1, sizeof(*an->vals));
-	an->has = xcalloc(c->nf + 1, sizeof(*an->has));
-	an->texts = xcalloc(c->nf + 1, sizeof(*an->texts));
 	idmap_put(&c->anchor_map, unit_id, (int)c->n_anchors);
 	return &c->anchors[c->n_anchors++];
 }
@@ -283,6 +406,7 @@ str_hash(const char *s)
 	return h;
 }
 
+/* Only the fields that are summed: not texts, not computed percentages. */
 static void
 fieldmap_init(struct fieldmap *m, const struct report_form *f)
 {
@@ -292,8 +416,12 @@ fieldmap_init(struct fieldmap *m, const struct report_form *f)
 	m->keys = xcalloc(m->cap, sizeof(*m->keys));
 	m->vals = xcalloc(m->cap, sizeof(*m->vals));
 	for (size_t i = 0; i < f->n_fields; i++) {
-		size_t k = str_hash(f->fields[i].code) & (m->cap - 1);
+		size_t k;
 
+		if (f->fields[i].num != NULL ||
+		    strcmp(f->fields[i].kind, RF_TEXT) == 0)
+			continue;
+		k = str_hash(f->fields[i].code) & (m->cap - 1);
 		while (m->keys[k] != NULL)
 			k = (k + 1) & (m->cap - 1);
 		m->keys[k] = f->fields[i].code;
@@ -314,12 +442,6 @@ fieldmap_get(const struct fieldmap *m, const char *code)
 	return -1;
 }
 
-/* One approved report: its anchor and whether it is the anchor's own. */
-struct sub_anchor {
-	int64_t sub_id;
-	int anchor;		/* index in ctx.anchors, -1 when skipped */
-};
-
 static int
 sub_cmp(const void *x, const void *y)
 {
@@ -328,17 +450,170 @@ sub_cmp(const void *x, const void *y)
 	return a->sub_id < b->sub_id ? -1 : a->sub_id > b->sub_id;
 }
 
+static int
+sub_sink_cmp(const void *x, const void *y)
+{
+	const struct sub_anchor *a = x, *b = y;
+
+	if (a->sink != b->sink)
+		return a->sink < b->sink ? -1 : 1;
+	return a->sub_id < b->sub_id ? -1 : a->sub_id > b->sub_id;
+}
+
 #define SUBS_ONE_BY_ONE 2000
 
-/* Add the values of a statement's rows (submission_id, field, value, text
- * or NULL), in any order, to the reports' anchors. */
+/* A report found, before it is given its anchor. */
+struct found {
+	int64_t sub_id, unit_id, anchor_id;
+	char kind[24];		/* the anchor's */
+	char structure[4];	/* the anchor's */
+};
+
+/* By anchor, the anchor's own report first, then by id. */
 static int
-values_read(struct ctx *c, struct db_stmt *st, const struct fieldmap *fm,
-    const struct sub_anchor *subs, size_t n_subs, struct kh_err *err)
+found_cmp(const void *x, const void *y)
+{
+	const struct found *a = x, *b = y;
+	int ao = a->unit_id == a->anchor_id, bo = b->unit_id == b->anchor_id;
+
+	if (a->anchor_id != b->anchor_id)
+		return a->anchor_id < b->anchor_id ? -1 : 1;
+	if (ao != bo)
+		return ao ? -1 : 1;
+	return a->sub_id < b->sub_id ? -1 : a->sub_id > b->sub_id;
+}
+
+static void
+found_add(struct found **f, size_t *n, size_t *cap, struct db_stmt *st,
+    int64_t anchor_id)
+{
+	struct found *x;
+
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 1024;
+		*f = xrealloc(*f, *cap * sizeof(**f));
+	}
+	x = &(*f)[(*n)++];
+	x->sub_id = db_col_int(st, 0);
+	x->unit_id = db_col_int(st, 1);
+	x->anchor_id = anchor_id;
+	snprintf(x->kind, sizeof(x->kind), "%s", db_col_text(st, 2));
+	snprintf(x->structure, sizeof(x->structure), "%s",
+	    reports_unit_structure(db_col_text(st, 3), db_col_text(st, 4)));
+}
+
+/*
+ * The approved reports that can reach the root, each with its anchor: the
+ * nearest territorial unit at or above the report's unit. A report of a
+ * territorial unit is its own anchor; only the reports of organisations
+ * (few) have theirs looked up through the closure, which would otherwise
+ * cost a join of every report with its ancestors. Own reports come first
+ * at their anchor, so that they replace what organisations reported.
+ */
+static int
+anchors_load(struct db *db, struct ctx *c, int64_t root,
+    const struct report_period *p, struct kh_err *err)
+{
+	struct found *f = NULL;
+	size_t n = 0, cap = 0, i;
+	struct db_stmt *st = NULL;
+	bool orgs = false;
+	int rc;
+
+	rc = db_prepare(db, "SELECT s.id, s.unit_id, u.kind, u.valid_from,"
+	    " u.valid_to FROM report_submissions s JOIN units u ON u.id ="
+	    " s.unit_id WHERE" SUB_FILTER, DB_ARGS(DB_INT(c->f->id),
+	    DB_TEXT(p->code), DB_INT(root)), &st, err);
+	if (rc != 0)
+		return rc;
+	while ((rc = db_step(st, err)) == 1) {
+		const char *kind = db_col_text(st, 2);
+
+		if (strcmp(kind, UNIT_COUNTRY) == 0 || strcmp(kind,
+		    UNIT_PROVINCE) == 0 || strcmp(kind, UNIT_DISTRICT) == 0 ||
+		    strcmp(kind, UNIT_COMMUNE) == 0)
+			found_add(&f, &n, &cap, st, db_col_int(st, 1));
+		else
+			orgs = true;
+	}
+	db_finalize(st);
+	if (rc == 0 && orgs) {
+		rc = db_prepare(db, "SELECT s.id, s.unit_id, a.kind, a.valid_from,"
+		    " a.valid_to, a.id FROM report_submissions s"
+		    " JOIN units u ON u.id = s.unit_id AND u.kind NOT IN "
+		    TERRITORIAL " JOIN unit_tree ta ON ta.descendant_id = s.unit_id"
+		    " JOIN units a ON a.id = ta.ancestor_id AND a.kind IN "
+		    TERRITORIAL " WHERE" SUB_FILTER " AND NOT EXISTS (SELECT 1 FROM"
+		    " unit_tree t3 JOIN units a3 ON a3.id = t3.ancestor_id WHERE"
+		    " t3.descendant_id = s.unit_id AND t3.depth < ta.depth AND"
+		    " a3.kind IN " TERRITORIAL ")", DB_ARGS(DB_INT(c->f->id),
+		    DB_TEXT(p->code), DB_INT(root)), &st, err);
+		if (rc == 0) {
+			while ((rc = db_step(st, err)) == 1)
+				found_add(&f, &n, &cap, st, db_col_int(st, 5));
+			db_finalize(st);
+		}
+	}
+	if (rc < 0) {
+		free(f);
+		return rc;
+	}
+	if (n > 1)
+		qsort(f, n, sizeof(*f), found_cmp);
+	idmap_init(&c->anchor_map, n);
+	c->subs = xcalloc(n + 1, sizeof(*c->subs));
+	for (i = 0; i < n; i++) {
+		struct sub_anchor *sa = &c->subs[c->n_subs++];
+		struct anchor *an = anchor_get(c, f[i].anchor_id, f[i].structure,
+		    f[i].kind);
+
+		sa->sub_id = f[i].sub_id;
+		sa->anchor = -1;
+		sa->sink = -1;
+		if (f[i].unit_id == f[i].anchor_id) {
+			an->own = true;
+			an->own_sub = sa->sub_id;
+			an->n_reports = 1;
+		} else if (!an->own) {
+			an->n_reports++;
+		} else {
+			continue;	/* the anchor's own report wins */
+		}
+		sa->anchor = (int)(an - c->anchors);
+	}
+	free(f);
+	/* No report at all (a year nobody filed): subs holds none. */
+	if (c->n_subs > 1)
+		qsort(c->subs, c->n_subs, sizeof(*c->subs), sub_cmp);
+	return 0;
+}
+
+/* The sink of a submission, or -1 (binary search: subs are by id). */
+static int
+sub_sink(const struct ctx *c, int64_t sub)
+{
+	size_t lo = 0, hi = c->n_subs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->subs[mid].sub_id < sub)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->n_subs && c->subs[lo].sub_id == sub ? c->subs[lo].sink :
+	    -1;
+}
+
+/* Add the rows (submission_id, field, value not NULL) of st, in any
+ * order, to the sinks of their reports. */
+static int
+values_stream(struct ctx *c, struct db_stmt *st, const struct fieldmap *fm,
+    struct kh_err *err)
 {
 	int64_t cur = 0;
-	struct anchor *an = NULL;
-	size_t at = 0;
+	struct sink *s = NULL;
 	int rc;
 
 	while ((rc = db_step(st, err)) == 1) {
@@ -346,142 +621,160 @@ values_read(struct ctx *c, struct db_stmt *st, const struct fieldmap *fm,
 		int k;
 
 		if (sub != cur) {
-			size_t lo = 0, hi = n_subs;
+			int i = sub_sink(c, sub);
 
 			cur = sub;
-			while (lo < hi) {
-				size_t mid = lo + (hi - lo) / 2;
-
-				if (subs[mid].sub_id < sub)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			at = lo;
-			an = at < n_subs && subs[at].sub_id == sub &&
-			    subs[at].anchor >= 0 ? &c->anchors[subs[at].anchor] :
-			    NULL;
+			s = i >= 0 ? &c->sinks[i] : NULL;
 		}
-		if (an == NULL)
+		if (s == NULL)
 			continue;
 		k = fieldmap_get(fm, db_col_text(st, 1));
-		if (k < 0 || c->f->fields[k].num != NULL)
+		if (k < 0)
 			continue;
-		if (strcmp(c->f->fields[k].kind, RF_TEXT) == 0) {
-			if (an->own) {
-				free(an->texts[k]);
-				an->texts[k] = reports_col_str(st, 3);
-			}
-			continue;
-		}
-		if (db_col_null(st, 2))
-			continue;
-		an->vals[k] += db_col_int(st, 2);
-		an->has[k] = true;
+		s->vals[k] += db_col_int(st, 2);
+		s->has[k] = true;
 	}
 	return rc < 0 ? rc : 0;
 }
 
+/*
+ * The values of the reports into their sinks. PostgreSQL sums them per sink
+ * and field itself, given the reports' ids and sinks as two arrays. SQLite
+ * (where a GROUP BY sorts every row) hands them over: for up to a few
+ * thousand reports one indexed lookup each (a province), for more one pass
+ * over the join (the country), where the planner would scan all values
+ * anyway.
+ */
 static int
-anchors_load(struct db *db, struct ctx *c, int64_t root,
-    const struct report_period *p, struct kh_err *err)
+values_load(struct db *db, struct ctx *c, const struct report_period *p,
+    struct kh_err *err)
 {
-	struct sub_anchor *subs = NULL;
-	size_t n_subs = 0, cap = 0, i;
 	struct fieldmap fm;
 	struct db_stmt *st = NULL;
-	int rc;
+	size_t i, n = 0;
+	int rc = 0, r = 0;
 
-	/* 1. The reports, each with its anchor: the nearest territorial unit
-	 * at or above the report's unit; own reports first, so that they
-	 * replace what organisations reported. */
-	rc = db_prepare(db, "SELECT s.id, s.unit_id, a.id, a.kind, a.valid_from,"
-	    " a.valid_to FROM report_submissions s"
-	    " JOIN unit_tree ta ON ta.descendant_id = s.unit_id"
-	    " JOIN units a ON a.id = ta.ancestor_id AND a.kind IN " TERRITORIAL
-	    " WHERE" SUB_FILTER " AND NOT EXISTS (SELECT 1 FROM unit_tree t3"
-	    " JOIN units a3 ON a3.id = t3.ancestor_id WHERE t3.descendant_id ="
-	    " s.unit_id AND t3.depth < ta.depth AND a3.kind IN " TERRITORIAL ")"
-	    " ORDER BY a.id, CASE WHEN s.unit_id = a.id THEN 0 ELSE 1 END, s.id",
-	    DB_ARGS(DB_INT(c->f->id), DB_TEXT(p->code), DB_INT(root)), &st, err);
-	if (rc != 0)
-		return rc;
-	idmap_init(&c->anchor_map, 1024);
-	while ((rc = db_step(st, err)) == 1) {
-		int64_t unit = db_col_int(st, 1), aid = db_col_int(st, 2);
-		struct anchor *an;
-
-		if (c->n_anchors * 2 + 2 > c->anchor_map.cap) {
-			/* Grow the map: rebuild it from the anchors. */
-			idmap_free(&c->anchor_map);
-			idmap_init(&c->anchor_map, c->n_anchors * 2 + 2);
-			for (i = 0; i < c->n_anchors; i++)
-				idmap_put(&c->anchor_map, c->anchors[i].unit_id,
-				    (int)i);
-		}
-		an = anchor_get(c, aid, reports_unit_structure(db_col_text(st, 4),
-		    db_col_text(st, 5)), db_col_text(st, 3));
-		if (n_subs == cap) {
-			cap = cap ? cap * 2 : 1024;
-			subs = xrealloc(subs, cap * sizeof(*subs));
-		}
-		subs[n_subs].sub_id = db_col_int(st, 0);
-		subs[n_subs].anchor = -1;
-		if (unit == aid) {
-			an->own = true;
-			an->n_reports = 1;
-		} else if (!an->own) {
-			an->n_reports++;
-		} else {
-			n_subs++;	/* the anchor's own report wins */
-			continue;
-		}
-		subs[n_subs++].anchor = (int)(an - c->anchors);
-	}
-	db_finalize(st);
-	if (rc < 0) {
-		free(subs);
-		return rc;
-	}
-	/* No report at all (a year nobody filed): subs is NULL, which qsort
-	 * may not be given. */
-	if (n_subs > 1)
-		qsort(subs, n_subs, sizeof(*subs), sub_cmp);
-
-	/* 2. Their values: for up to a few thousand reports one
-	 * indexed lookup each (a province), for more one pass over the join
-	 * (the country), where the planner would scan all values anyway. */
+	for (i = 0; i < c->n_subs; i++)
+		if (c->subs[i].sink >= 0)
+			n++;
+	if (n == 0)
+		return 0;
 	fieldmap_init(&fm, c->f);
-	if (n_subs <= SUBS_ONE_BY_ONE) {
-		rc = db_prepare(db, "SELECT v.submission_id, v.field, v.value,"
-		    " CASE WHEN v.value IS NULL THEN v.raw END FROM report_values v"
-		    " WHERE v.submission_id = $1", DB_ARGS(DB_INT(0)), &st, err);
-		for (i = 0; rc == 0 && i < n_subs; i++) {
-			if (subs[i].anchor < 0)
+	if (db_backend(db) == DB_PG) {
+		struct buf ids = BUF_INIT, sinks = BUF_INIT;
+		struct sub_anchor *by = xmalloc(n * sizeof(*by));
+		size_t m = 0;
+
+		/* The reports sink by sink: the rows of one sink come
+		 * together, so the grouping keeps touching the same few
+		 * hundred sums. */
+		for (i = 0; i < c->n_subs; i++)
+			if (c->subs[i].sink >= 0)
+				by[m++] = c->subs[i];
+		qsort(by, m, sizeof(*by), sub_sink_cmp);
+		buf_putc(&ids, '{');
+		buf_putc(&sinks, '{');
+		for (i = 0; i < m; i++) {
+			buf_printf(&ids, "%s%lld", i > 0 ? "," : "",
+			    (long long)by[i].sub_id);
+			buf_printf(&sinks, "%s%d", i > 0 ? "," : "", by[i].sink);
+		}
+		buf_putc(&ids, '}');
+		buf_putc(&sinks, '}');
+		free(by);
+		rc = db_prepare(db, "SELECT g.sink, v.field, sum(v.value) FROM"
+		    " unnest($1::bigint[], $2::int[]) AS g(sub, sink) JOIN"
+		    " report_values v ON v.submission_id = g.sub GROUP BY g.sink,"
+		    " v.field", DB_ARGS(DB_TEXT(buf_str(&ids)),
+		    DB_TEXT(buf_str(&sinks))), &st, err);
+		buf_free(&ids);
+		buf_free(&sinks);
+		while (rc == 0 && (r = db_step(st, err)) == 1) {
+			int64_t si = db_col_int(st, 0);
+			int k = fieldmap_get(&fm, db_col_text(st, 1));
+
+			/* A NULL sum: no value was given (has stays false). */
+			if (k < 0 || si < 0 || (size_t)si >= c->n_sinks ||
+			    db_col_null(st, 2))
 				continue;
-			rc = db_rebind(st, DB_ARGS(DB_INT(subs[i].sub_id)), err);
+			c->sinks[si].vals[k] += db_col_int(st, 2);
+			c->sinks[si].has[k] = true;
+		}
+		if (rc == 0 && r < 0)
+			rc = r;
+	} else if (n <= SUBS_ONE_BY_ONE) {
+		rc = db_prepare(db, "SELECT v.submission_id, v.field, v.value FROM"
+		    " report_values v WHERE v.submission_id = $1 AND v.value IS NOT"
+		    " NULL",
+		    DB_ARGS(DB_INT(0)), &st, err);
+		for (i = 0; rc == 0 && i < c->n_subs; i++) {
+			if (c->subs[i].sink < 0)
+				continue;
+			rc = db_rebind(st, DB_ARGS(DB_INT(c->subs[i].sub_id)), err);
 			if (rc == 0)
-				rc = values_read(c, st, &fm, subs, n_subs, err);
+				rc = values_stream(c, st, &fm, err);
 		}
 	} else {
 		/* Every approved report of the period, in any order (rows of
 		 * reports not found above are skipped): a simple join the
-		 * planner streams without sorting. The text typed is read only
-		 * where there is no number (text fields). */
-		rc = db_prepare(db, "SELECT v.submission_id, v.field, v.value,"
-		    " CASE WHEN v.value IS NULL THEN v.raw END"
+		 * planner streams from the covering index without sorting. */
+		rc = db_prepare(db, "SELECT v.submission_id, v.field, v.value"
 		    " FROM report_submissions s JOIN report_values v ON"
 		    " v.submission_id = s.id WHERE s.form_id = $1 AND s.period = $2"
-		    " AND s.state = 'approved'", DB_ARGS(DB_INT(c->f->id),
-		    DB_TEXT(p->code)), &st, err);
+		    " AND s.state = 'approved' AND v.value IS NOT NULL",
+		    DB_ARGS(DB_INT(c->f->id), DB_TEXT(p->code)), &st, err);
 		if (rc == 0)
-			rc = values_read(c, st, &fm, subs, n_subs, err);
+			rc = values_stream(c, st, &fm, err);
 	}
 	if (st != NULL)
 		db_finalize(st);
 	free(fm.keys);
 	free(fm.vals);
-	free(subs);
+	return rc < 0 ? rc : 0;
+}
+
+/* The texts of the own reports of the rows (when the form has text
+ * fields): only the rows show them. */
+static int
+texts_load(struct db *db, struct ctx *c, struct kh_err *err)
+{
+	struct db_stmt *st = NULL;
+	size_t i;
+	int rc = 0, r = 0;
+
+	for (i = 0; i < c->nf; i++)
+		if (strcmp(c->f->fields[i].kind, RF_TEXT) == 0 &&
+		    c->f->fields[i].num == NULL)
+			break;
+	if (i == c->nf)
+		return 0;
+	for (i = 0; rc == 0 && i < c->n_nodes; i++) {
+		struct node *nd = &c->nodes[i];
+
+		if (nd->texts == NULL || nd->own < 0)
+			continue;
+		if (st == NULL)
+			rc = db_prepare(db, "SELECT field, CASE WHEN value IS NULL"
+			    " THEN raw END FROM report_values WHERE submission_id ="
+			    " $1", DB_ARGS(DB_INT(c->anchors[nd->own].own_sub)),
+			    &st, err);
+		else
+			rc = db_rebind(st, DB_ARGS(DB_INT(
+			    c->anchors[nd->own].own_sub)), err);
+		while (rc == 0 && (r = db_step(st, err)) == 1) {
+			int k = reports_form_field(c->f, db_col_text(st, 0));
+
+			if (k < 0 || c->f->fields[k].num != NULL ||
+			    strcmp(c->f->fields[k].kind, RF_TEXT) != 0)
+				continue;
+			free(nd->texts[k]);
+			nd->texts[k] = reports_col_str(st, 1);
+		}
+		if (rc == 0 && r < 0)
+			rc = r;
+	}
+	if (st != NULL)
+		db_finalize(st);
 	return rc < 0 ? rc : 0;
 }
 
@@ -619,16 +912,18 @@ succ_first(const struct ctx *c, int64_t id, bool by_old)
 
 #define CARRY_MAX 64
 
-/* Carry an anchor of the other structure to the communes of the tree. */
-static void
-carry(struct ctx *c, const struct anchor *an, bool to_new)
+/* Where an anchor of the other structure goes: its successors (to_new) or
+ * predecessors in the tree (tgt[i] a node or -1), their weights w[i] and
+ * codes; the number of them. */
+static size_t
+carry_targets(const struct ctx *c, const struct anchor *an, bool to_new,
+    int tgt[CARRY_MAX], int64_t w[CARRY_MAX], const char *codes[CARRY_MAX],
+    bool *partial, int64_t *total)
 {
-	int64_t w[CARRY_MAX], part[CARRY_MAX], total = 0;
-	int tgt[CARRY_MAX];
-	const char *codes[CARRY_MAX];
-	size_t n = 0, i, k;
-	bool partial = false;
+	size_t n = 0, i;
 
+	*partial = false;
+	*total = 0;
 	for (i = succ_first(c, an->unit_id, to_new); i < c->n_succ &&
 	    n < CARRY_MAX; i++) {
 		const struct succ *s = &c->succ[i];
@@ -639,22 +934,48 @@ carry(struct ctx *c, const struct anchor *an, bool to_new)
 		/* New -> old: the weights the predecessors gave. */
 		w[n] = s->bp;
 		codes[n] = to_new ? s->old_code : s->new_code;
-		partial = partial || s->partial;
-		total += w[n];
+		*partial = *partial || s->partial;
+		*total += w[n];
 		n++;
 	}
+	*partial = *partial || n > 1;
+	return n;
+}
+
+/*
+ * Carry an anchor of the other structure to the communes of the tree: the
+ * reports counted and the note of the shares now, and its sink: the place
+ * of its targets when they all share one (their pieces add up to the
+ * whole there), else a sink of its own, split by carry_values() once its
+ * values are read.
+ */
+static void
+carry(struct ctx *c, int a, bool to_new)
+{
+	struct anchor *an = &c->anchors[a];
+	int64_t w[CARRY_MAX], total;
+	int tgt[CARRY_MAX], first = -1;
+	const char *codes[CARRY_MAX];
+	size_t n, i, live = 0;
+	bool partial, same = true;
+
+	n = carry_targets(c, an, to_new, tgt, w, codes, &partial, &total);
 	if (n == 0 || total == 0)
 		return;
-	partial = partial || n > 1;
 	for (i = 0; i < n; i++) {
 		struct node *nd;
 		char pct[16];
 
-		if (tgt[i] < 0)
-			continue;
-		nd = &c->nodes[tgt[i]];
-		if (nd->own >= 0)
+		if (tgt[i] < 0 || c->nodes[tgt[i]].own >= 0) {
+			same = false;
 			continue;	/* its own report wins */
+		}
+		nd = &c->nodes[tgt[i]];
+		if (live++ == 0)
+			first = tgt[i];
+		else if (nd->row != c->nodes[first].row || nd->up !=
+		    c->nodes[first].up)
+			same = false;
 		nd->n_reports += an->n_reports;
 		if (!partial)
 			continue;
@@ -666,15 +987,35 @@ carry(struct ctx *c, const struct anchor *an, bool to_new)
 			buf_printf(&nd->note, "%s%s: %s%%", nd->note.len > 0 ?
 			    ", " : "", codes[i], pct);
 	}
+	if (live == 0)
+		return;
+	an->sink = same ? place_sink(c, first) : sink_new(c, -1, false, a);
+}
+
+/* Split the values of an anchor kept apart among its targets by largest
+ * remainder, into the rows of each target's place. */
+static void
+carry_values(struct ctx *c, const struct sink *s, bool to_new)
+{
+	int64_t w[CARRY_MAX], part[CARRY_MAX], total;
+	int tgt[CARRY_MAX];
+	const char *codes[CARRY_MAX];
+	size_t n, i, k;
+	bool partial;
+
+	n = carry_targets(c, &c->anchors[s->anchor], to_new, tgt, w, codes,
+	    &partial, &total);
 	for (k = 0; k < c->nf; k++) {
-		if (!an->has[k])
+		if (!s->has[k])
 			continue;
-		apportion(an->vals[k], w, n, part);
+		apportion(s->vals[k], w, n, part);
 		for (i = 0; i < n; i++) {
+			const struct node *nd;
+
 			if (tgt[i] < 0 || c->nodes[tgt[i]].own >= 0)
 				continue;
-			c->nodes[tgt[i]].vals[k] += part[i];
-			c->nodes[tgt[i]].has[k] = true;
+			nd = &c->nodes[tgt[i]];
+			place_add(c, nd->row, nd->up, k, part[i]);
 		}
 	}
 }
@@ -700,9 +1041,9 @@ carried_kind(const char *kind)
 	return strcmp(kind, UNIT_COMMUNE) == 0 || strcmp(kind, UNIT_DISTRICT) == 0;
 }
 
+
 static void
-row_from_node(struct report_consolidated *out, const struct ctx *c,
-    const struct node *n, bool total, const struct anchor *own)
+row_from_node(struct report_consolidated *out, struct node *n, bool total)
 {
 	struct report_row *r = &out->rows[out->n++];
 
@@ -712,19 +1053,17 @@ row_from_node(struct report_consolidated *out, const struct ctx *c,
 	r->unit_name = xstrdup(n->name);
 	r->unit_kind = xstrdup(n->kind);
 	r->total = total;
-	r->own = own != NULL;
+	r->own = n->own >= 0;
 	r->n_reports = n->n_reports;
 	r->share_applied = n->share;
 	r->share_note = xstrdup(buf_str(&n->note));
-	r->values = xcalloc(c->nf + 1, sizeof(*r->values));
-	r->has = xcalloc(c->nf + 1, sizeof(*r->has));
-	r->texts = xcalloc(c->nf + 1, sizeof(*r->texts));
-	memcpy(r->values, n->vals, c->nf * sizeof(*r->values));
-	memcpy(r->has, n->has, c->nf * sizeof(*r->has));
-	if (own != NULL)
-		for (size_t k = 0; k < c->nf; k++)
-			if (own->texts[k] != NULL)
-				r->texts[k] = xstrdup(own->texts[k]);
+	/* The row takes the node's figures and texts. */
+	r->values = n->vals;
+	r->has = n->has;
+	r->texts = n->texts;
+	n->vals = NULL;
+	n->has = NULL;
+	n->texts = NULL;
 	reports_recompute(&out->form, r->values, r->has);
 }
 
@@ -737,7 +1076,7 @@ reports_consolidate(struct db *db, const struct actor *a, const char *form,
 	struct unit root = UNIT_INIT;
 	char on[11], *token = NULL, *key = NULL;
 	size_t i, k;
-	bool need_succ = false;
+	bool need_succ = false, to_new;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -779,6 +1118,7 @@ reports_consolidate(struct db *db, const struct actor *a, const char *form,
 	}
 	c.f = &out->form;
 	c.nf = out->form.n_fields;
+	to_new = strcmp(out->structure, REPORT_NEW) == 0;
 	rc = tree_load(db, &c, root.id, on, err);
 	if (rc == 0 && c.n_nodes == 0)
 		rc = kh_fail(err, KH_E_NOT_FOUND, N_("Unknown unit."), NULL);
@@ -786,37 +1126,30 @@ reports_consolidate(struct db *db, const struct actor *a, const char *form,
 		rc = anchors_load(db, &c, root.id, &out->period, err);
 	if (rc != 0)
 		goto fail;
-	/* Native anchors first: they mark the units whose own report wins. */
+	/* Native anchors first: they mark the units whose own report wins.
+	 * Reports of organisations directly under a unit add to what its
+	 * children report. */
 	for (i = 0; i < c.n_anchors; i++) {
 		const struct anchor *an = &c.anchors[i];
 		int n = idmap_get(&c.node_map, an->unit_id);
 
-		if (n >= 0 && an->own) {
-			struct node *nd = &c.nodes[n];
-
-			nd->own = (int)i;
-			memcpy(nd->vals, an->vals, c.nf * sizeof(*nd->vals));
-			memcpy(nd->has, an->has, c.nf * sizeof(*nd->has));
-			nd->n_reports = an->n_reports;
-		} else if (n >= 0) {
-			/* Reports of organisations directly under the unit add
-			 * to what its children report. */
-			struct node *nd = &c.nodes[n];
-
-			for (k = 0; k < c.nf; k++)
-				if (an->has[k]) {
-					nd->vals[k] += an->vals[k];
-					nd->has[k] = true;
-				}
-			nd->n_reports += an->n_reports;
+		if (n >= 0) {
+			if (an->own)
+				c.nodes[n].own = (int)i;
+			c.nodes[n].n_reports += an->n_reports;
 		} else if (carried_kind(an->kind) && *an->structure != '\0' &&
 		    strcmp(an->structure, out->structure) != 0) {
 			need_succ = true;
 		}
 	}
-	if (need_succ) {
-		bool to_new = strcmp(out->structure, REPORT_NEW) == 0;
+	places_set(&c);
+	for (i = 0; i < c.n_anchors; i++) {
+		int n = idmap_get(&c.node_map, c.anchors[i].unit_id);
 
+		if (n >= 0)
+			c.anchors[i].sink = place_sink(&c, n);
+	}
+	if (need_succ) {
 		rc = succ_load(db, &c, err);
 		if (rc != 0)
 			goto fail;
@@ -829,11 +1162,30 @@ reports_consolidate(struct db *db, const struct actor *a, const char *form,
 			    carried_kind(an->kind) &&
 			    *an->structure != '\0' &&
 			    strcmp(an->structure, out->structure) != 0)
-				carry(&c, an, to_new);
+				carry(&c, (int)i, to_new);
 		}
 	}
+	for (i = 0; i < c.n_subs; i++)
+		if (c.subs[i].anchor >= 0)
+			c.subs[i].sink = c.anchors[c.subs[i].anchor].sink;
+	rc = values_load(db, &c, &out->period, err);
+	if (rc == 0)
+		rc = texts_load(db, &c, err);
+	if (rc != 0)
+		goto fail;
+	for (i = 0; i < c.n_sinks; i++) {
+		const struct sink *s = &c.sinks[i];
+
+		if (s->anchor >= 0) {
+			carry_values(&c, s, to_new);
+			continue;
+		}
+		for (k = 0; k < c.nf; k++)
+			if (s->has[k])
+				place_add(&c, s->row, s->up, k, s->vals[k]);
+	}
 	/* Bottom-up (nodes are ordered by depth): a unit without its own
-	 * report adds up its children. */
+	 * report counts the reports of its children and their shares. */
 	for (i = c.n_nodes; i-- > 1;) {
 		struct node *nd = &c.nodes[i], *pa;
 
@@ -842,11 +1194,6 @@ reports_consolidate(struct db *db, const struct actor *a, const char *form,
 		pa = &c.nodes[nd->parent];
 		if (pa->own >= 0)
 			continue;
-		for (k = 0; k < c.nf; k++)
-			if (nd->has[k]) {
-				pa->vals[k] += nd->vals[k];
-				pa->has[k] = true;
-			}
 		pa->n_reports += nd->n_reports;
 		if (nd->share) {
 			pa->share = true;
@@ -857,12 +1204,11 @@ reports_consolidate(struct db *db, const struct actor *a, const char *form,
 	}
 	out->rows = xcalloc(c.n_nodes + 1, sizeof(*out->rows));
 	for (i = 0; i < c.n_nodes; i++) {
-		const struct node *nd = &c.nodes[i];
+		struct node *nd = &c.nodes[i];
 
 		if (i != 0 && nd->parent != 0)
 			continue;
-		row_from_node(out, &c, nd, i == 0, nd->own >= 0 ?
-		    &c.anchors[nd->own] : NULL);
+		row_from_node(out, nd, i == 0);
 	}
 	if (key != NULL)
 		reports_cache_put(key, token, out);

@@ -685,6 +685,107 @@ BOTH(reports_consolidate, new_to_old_and_own_reports_win)
 	report_consolidated_cleanup(&c);
 }
 
+/*
+ * The whole country, where the reports are summed per place (the row a
+ * figure reaches) rather than node by node: the same hand-computed totals
+ * in both structures, a partial merge whose pieces land in one row (the
+ * country's row of Hải Phòng) or in two (the province's wards), and a
+ * district's own report that hides its communes' in the old structure.
+ * Phường Phúc Xá (00001, Hà Nội) went whole into Phường Ba Đình (00097).
+ */
+BOTH(reports_consolidate, country_rows_by_place_in_both_structures)
+{
+	struct world w;
+	struct report_consolidated c, p;
+	struct kh_err err = KH_ERR_INIT;
+
+	world_init(&w, db);
+	old_month_reports(&w);
+	setenv("KHUYENHOC_TODAY", "2023-10-05", 1);
+	approved(&w, "study-month", OLD(&w, "00001"), "2023-KH",
+	    "events=7;participants=70;population=700;members=7;boards_new=1");
+	setenv("KHUYENHOC_TODAY", "2025-11-20", 1);
+
+	/* Old structure, as recorded: a row per province. */
+	consolidate(&w, "study-month", "VN", "2023-KH", "old", &c);
+	cr_expect_str_eq(c.rows[0].unit_code, "VN");
+	cr_expect(c.rows[0].total);
+	cr_expect_eq(val(&c, "VN", "events"), 4 + 5 + 7);
+	cr_expect_eq(val(&c, "VN", "participants"), 1000 + 999 + 70);
+	cr_expect_eq(val(&c, "31", "participants"), 1999);
+	cr_expect_eq(val(&c, "01", "participants"), 70);
+	/* 407 members of 4700 people: 8.66 %. */
+	cr_expect_eq(val(&c, "VN", "member_ratio"), 866);
+	cr_expect_eq(row_of(&c, "VN")->n_reports, 3);
+	cr_expect_eq(row_of(&c, "31")->n_reports, 2);
+	cr_expect(!row_of(&c, "VN")->share_applied);
+	cr_expect(!row_of(&c, "02")->has[reports_form_field(&c.form,
+	    "events")]);
+	report_consolidated_cleanup(&c);
+
+	/* New structure, restated: Cầu Đất's two pieces both land in the
+	 * row of Hải Phòng, whose total is exact whatever the rounding. */
+	consolidate(&w, "study-month", "VN", "2023-KH", "new", &c);
+	cr_expect_str_eq(c.structure, "new");
+	cr_expect_eq(val(&c, "VN", "participants"), 2069);
+	cr_expect_eq(val(&c, "31", "participants"), 1999);
+	cr_expect_eq(val(&c, "01", "participants"), 70);
+	cr_expect_eq(val(&c, "VN", "boards_new"), 6 + 11 + 1);
+	/* Cầu Đất's report counts in each ward it reached. */
+	cr_expect_eq(row_of(&c, "VN")->n_reports, 4, "%d",
+	    row_of(&c, "VN")->n_reports);
+	cr_expect(row_of(&c, "31")->share_applied);
+	cr_expect(!row_of(&c, "01")->share_applied, "a whole merge");
+	cr_expect_not_null(strstr(row_of(&c, "31")->share_note, "11344: 50%"),
+	    "%s", row_of(&c, "31")->share_note);
+	report_consolidated_cleanup(&c);
+
+	/* The administrator's 60 %: the province's wards get 599 / 400 (the
+	 * pieces land in two rows and are apportioned), the country's row of
+	 * Hải Phòng still 1999. */
+	cr_assert(reports_share_set(db, &w.sys, "11344", "11383", 6000, "",
+	    &err) == 0, "%s", err.msg ? err.msg : "");
+	consolidate(&w, "study-month", "31", "2023-KH", "new", &p);
+	cr_expect_eq(val(&p, "11383", "participants"), 1000 + 599);
+	cr_expect_eq(val(&p, "11359", "participants"), 400);
+	cr_expect_eq(val(&p, "31", "participants"), 1999);
+	consolidate(&w, "study-month", "VN", "2023-KH", "new", &c);
+	cr_expect_eq(val(&c, "31", "participants"), 1999);
+	cr_expect_eq(val(&c, "VN", "participants"), 2069);
+	cr_expect_eq(val(&c, "31", "members"), val(&p, "31", "members"));
+	report_consolidated_cleanup(&c);
+	report_consolidated_cleanup(&p);
+
+	/* Quận Ngô Quyền's own report hides Cầu Đất's in the old structure:
+	 * Hải Phòng = Lê Chân's commune 4 + Ngô Quyền's own 50 events. */
+	setenv("KHUYENHOC_TODAY", "2023-10-05", 1);
+	approved(&w, "study-month", OLD(&w, "304"), "2023-KH", "events=50;"
+	    "participants=5000;population=9000;members=900;boards_new=2");
+	setenv("KHUYENHOC_TODAY", "2025-11-20", 1);
+	consolidate(&w, "study-month", "VN", "2023-KH", "old", &c);
+	cr_expect_eq(val(&c, "31", "events"), 4 + 50);
+	cr_expect_eq(val(&c, "31", "participants"), 1000 + 5000);
+	cr_expect_eq(val(&c, "VN", "events"), 4 + 50 + 7);
+	cr_expect_eq(val(&c, "VN", "members"), 300 + 900 + 7);
+	report_consolidated_cleanup(&c);
+
+	/* 2025, recorded under the new Xã Hùng Thắng, restated to the old
+	 * structure: both predecessors are in Huyện Tiên Lãng, so the whole
+	 * 11 reach Hải Phòng's row of the country. */
+	approved(&w, "yearly", NEW(&w, "11809"), "2025", "population=11;"
+	    "households=5;members=3");
+	consolidate(&w, "yearly", "VN", "2025", "old", &c);
+	cr_expect_eq(val(&c, "VN", "population"), 11);
+	cr_expect_eq(val(&c, "31", "population"), 11);
+	cr_expect_eq(val(&c, "VN", "households"), 5);
+	cr_expect(row_of(&c, "31")->share_applied);
+	report_consolidated_cleanup(&c);
+	consolidate(&w, "yearly", "VN", "2025", "new", &c);
+	cr_expect_eq(val(&c, "VN", "population"), 11);
+	cr_expect(row_of(&c, "VN")->own == false);
+	report_consolidated_cleanup(&c);
+}
+
 /* ---- Indicators ---- */
 
 BOTH(reports_indicators, targets_in_both_structures)
