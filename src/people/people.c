@@ -565,6 +565,7 @@ people_list(struct db *db, const struct actor *a, const struct people_query *q,
 	    " AND ($2 IS NULL OR p.name_key LIKE $2)" \
 	    " AND ($3 IS NULL OR p.name_key LIKE $3)" \
 	    " AND ($4 IS NULL OR p.name_key LIKE $4)" \
+	    " AND ($2 IS NULL OR p.restricted = 0)" \
 	    " AND ($5 = 0 OR p.household_id = $5)"
 #define PEOPLE_WORDS \
 	    " (SELECT DISTINCT pw.person_id AS pid FROM people_words pw" \

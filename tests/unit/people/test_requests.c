@@ -288,6 +288,10 @@ retention_restriction_consent_scope(struct db *db)
 	cr_assert_null(l.items[0].birth_date);
 	cr_assert_str_eq(l.items[0].phone, "");
 	person_list_cleanup(&l);
+	/* Listed, but not found by the name that is not shown. */
+	cr_assert_eq(find_count(db, &view, v, NULL), 1);
+	cr_assert_eq(find_count(db, &view, v, "minh quan"), 0);
+	cr_assert_eq(find_count(db, &off, v, "quan"), 0);
 	cr_assert(people_get(db, &view, id, &p, &err) == 0);
 	cr_assert_str_eq(p.full_name, PEOPLE_RESTRICTED_NAME);
 	person_cleanup(&p);
