@@ -10,22 +10,71 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The menu: entries are collected, then the one whose path is the longest
- * prefix of the request's path is marked current (so "Units" is not current
- * on a page that has its own entry under /units/...). */
+/*
+ * The menu: entries are collected, then the one that owns the request's path
+ * is marked current. An entry owns its own path and what is below it, and
+ * the patterns given with menu_own(), where a star stands for one segment
+ * (a unit's code): "Reports" owns /units/{code}/reports, so a unit's report
+ * reads as a page of the reports, not of the units. The longest match wins, so
+ * "Units" is not current on a page another entry owns.
+ */
+#define MENU_MAX 16
+#define MENU_OWNS 4
+
 struct menu {
-	const char *href[16];
-	const char *label[16];
+	const char *href[MENU_MAX];
+	const char *label[MENU_MAX];
+	const char *owns[MENU_MAX][MENU_OWNS];
 	size_t n;
 };
 
 static void
 menu_add(struct menu *m, const char *href, const char *label)
 {
-	if (m->n < sizeof(m->href) / sizeof(m->href[0])) {
+	if (m->n < MENU_MAX) {
 		m->href[m->n] = href;
 		m->label[m->n++] = label;
 	}
+}
+
+/* The last entry added also owns the paths under pattern. */
+static void
+menu_own(struct menu *m, const char *pattern)
+{
+	size_t k;
+
+	if (m->n == 0)
+		return;
+	for (k = 0; k < MENU_OWNS && m->owns[m->n - 1][k] != NULL; k++)
+		;
+	if (k < MENU_OWNS)
+		m->owns[m->n - 1][k] = pattern;
+}
+
+/* How much of path the pattern covers (0: it does not): the pattern's
+ * segments equal the path's first ones, a star matching any one segment, and
+ * the path going on only with a new segment. */
+static size_t
+menu_match(const char *path, const char *pattern)
+{
+	const char *p = path, *q = pattern;
+
+	if (strcmp(pattern, "/") == 0)
+		return strcmp(path, "/") == 0 ? 1 : 0;
+	while (*q != '\0') {
+		if (q[0] == '*' && (q[1] == '/' || q[1] == '\0') && p[0] != '/' &&
+		    p[0] != '\0') {
+			q++;
+			while (*p != '\0' && *p != '/')
+				p++;
+		} else if (*q == *p) {
+			q++;
+			p++;
+		} else {
+			return 0;
+		}
+	}
+	return *p == '/' || *p == '\0' ? (size_t)(p - path) : 0;
 }
 
 static void
@@ -34,12 +83,15 @@ menu_write(struct http_req *req, struct buf *b, const struct menu *m)
 	size_t best = m->n, best_len = 0;
 
 	for (size_t i = 0; i < m->n; i++) {
-		size_t len = strlen(m->href[i]);
-		bool match = strcmp(req->path, m->href[i]) == 0 ||
-		    (len > 1 && strncmp(req->path, m->href[i], len) == 0 &&
-		    (req->path[len] == '/' || req->path[len] == '\0'));
+		size_t len = menu_match(req->path, m->href[i]);
 
-		if (match && len > best_len) {
+		for (size_t k = 0; k < MENU_OWNS && m->owns[i][k] != NULL; k++) {
+			size_t l = menu_match(req->path, m->owns[i][k]);
+
+			if (l > len)
+				len = l;
+		}
+		if (len > best_len) {
 			best = i;
 			best_len = len;
 		}
@@ -81,26 +133,39 @@ page_begin(struct http_req *req, struct http_resp *resp, const char *title)
 		html_raw(b, "<nav aria-label=\"");
 		html_attr(b, tr(req, N_("Menu")));
 		html_raw(b, "\"><ul>");
-		struct menu m = {{NULL}, {NULL}, 0};
+		struct menu m;
+
+		memset(&m, 0, sizeof(m));
 
 		menu_add(&m, "/", N_("Home"));
 		menu_add(&m, "/units", N_("Units"));
 		/* Learning models: the registrations of the user's own unit. */
 		menu_add(&m, arena_printf(&req->arena, "/units/%s/registrations",
 		    w->actor.unit_code), N_("Learning models"));
+		menu_own(&m, "/units/*/registrations");
+		menu_own(&m, "/registrations");
+		menu_own(&m, "/units/*/clans");
+		menu_own(&m, "/clans");
 		/* Recognition decisions of the user's own unit; criteria sets. */
 		menu_add(&m, arena_printf(&req->arena, "/units/%s/decisions",
 		    w->actor.unit_code), N_("Recognition decisions"));
+		menu_own(&m, "/units/*/decisions");
+		menu_own(&m, "/decisions");
 		/* Indicators against their targets, for the user's unit. */
 		menu_add(&m, arena_printf(&req->arena, "/units/%s/dashboard",
 		    w->actor.unit_code), N_("Indicators and targets"));
+		menu_own(&m, "/units/*/dashboard");
+		menu_own(&m, "/units/*/shares");
 		menu_add(&m, "/criteria", N_("Criteria sets"));
 		/* Reports up the hierarchy: entry, approval, consolidation. */
 		menu_add(&m, "/reports", N_("Reports"));
+		menu_own(&m, "/units/*/reports");
 		if (w->actor.role >= ROLE_OFFICER)
 			menu_add(&m, arena_printf(&req->arena,
 			    "/units/%s/public-submissions", w->actor.unit_code),
 			    N_("Online self-assessment"));
+		if (w->actor.role >= ROLE_OFFICER)
+			menu_own(&m, "/units/*/public-submissions");
 		if (w->actor.role >= ROLE_MANAGER) {
 			menu_add(&m, "/users", N_("Accounts"));
 			menu_add(&m, "/audit", N_("Audit log"));

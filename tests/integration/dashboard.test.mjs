@@ -247,6 +247,11 @@ for (const backend of backends()) {
       // A ward has no units below: no count column.
       const ward = await mgr.get(`/units/11383/dashboard?period=${PERIOD}&structure=new`);
       assert.equal(ward.status, 200);
+      // The city's administrator on a ward's dashboard: the menu's
+      // indicators entry is the current one, not the units.
+      const seen = await admin.get(`/units/11383/dashboard?period=${PERIOD}&structure=new`);
+      assert.match(seen.text, /<li><a href="\/units\/31\/dashboard" aria-current="page">/);
+      assert.doesNotMatch(seen.text, /<li><a href="\/units" aria-current="page">/);
       assert.ok(ward.text.includes('id="dash-overview"'));
       assert.ok(!ward.text.includes('class="num reach"'));
     });

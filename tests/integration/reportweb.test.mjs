@@ -95,6 +95,10 @@ for (const backend of backends()) {
       const res = await off.get(url);
       assert.equal(res.status, 200);
       assert.equal(state(res.text), 'draft');
+      // A unit's report is a page of the reports in the menu, not of the
+      // units.
+      assert.match(res.text, /<li><a href="\/reports" aria-current="page">Báo cáo<\/a>/);
+      assert.doesNotMatch(res.text, /<li><a href="\/units" aria-current="page">/);
       const clcs = fieldBlock(res.text, 'clcs');
       assert.match(clcs, /Tự động: /);
       assert.match(clcs, /name="v\.clcs" value="\d+"/);
