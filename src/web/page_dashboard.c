@@ -539,7 +539,7 @@ cell_open(struct http_req *req, struct buf *b, const char *cls,
 /*
  * One row per indicator: its title (a link to its detail), the unit's
  * value, target, result, numerator and denominator, and when the unit has
- * units below, how many of those with a value reach their target.
+ * units below, how many of those with a value and a target reach it.
  */
 static void
 overview_html(struct http_req *req, struct buf *b, const struct unit *u,
@@ -606,15 +606,18 @@ overview_html(struct http_req *req, struct buf *b, const struct unit *u,
 			html_raw(b, "—");
 		html_raw(b, "</td>");
 		if (below) {
+			/* Units with both a value and a target: without a
+			 * target there is nothing to reach. */
 			for (size_t k = i + 1; k < j; k++) {
-				with_value += d->cur.items[k].has_value;
+				with_value += d->cur.items[k].met >= 0;
 				met += d->cur.items[k].met > 0;
 			}
 			buf_printf(b, "<td class=\"num reach\" data-met=\"%zu\""
 			    " data-with-value=\"%zu\" data-label=\"", met, with_value);
 			html_attr(b, tr(req, N_("Units below reaching the target")));
 			html_raw(b, "\">");
-			/* No unit below with a value: nothing to count. */
+			/* No unit below with a value and a target: nothing
+			 * to count. */
 			if (with_value == 0)
 				html_raw(b, "—");
 			else
