@@ -1141,10 +1141,13 @@ reports_assign(struct db *db, const struct actor *a, const char *form,
 			rc = kh_fail_field(err, KH_E_INVALID, "deadline",
 			    N_("The deadline %s is not a date."), deadline);
 	} else if (f.deadline != NULL) {
-		/* A yearly form's deadline falls in its year (15/12); a
-		 * campaign's after the campaign, in the same year. */
+		/* The deadline's day in the period's year: a yearly report
+		 * is due on 15/12 of its own year (figures to mid-December),
+		 * a campaign's after the campaign. Only a day that would come
+		 * before the period even begins (a fourth quarter due on
+		 * 15/01) falls in the next year. */
 		snprintf(dl, sizeof(dl), "%04d-%.5s", p.year % 10000, f.deadline);
-		if (strcmp(dl, p.to) < 0)
+		if (strcmp(dl, p.from) < 0)
 			snprintf(dl, sizeof(dl), "%04d-%.5s", (p.year + 1) % 10000,
 			    f.deadline);
 	} else {

@@ -510,7 +510,7 @@ render_form(struct http_req *req, struct http_resp *resp,
 		/* "12-15" is printed as 15/12. */
 		buf_printf(b, "%.2s/%.2s ", f->deadline + 3, f->deadline);
 		html_text(b, tr(req, N_("of the period's year (of the next year"
-		    " when the period ends later)")));
+		    " when that day comes before the period begins)")));
 	} else
 		html_text(b, tr(req, N_("the last day of the period")));
 	html_raw(b, "</dd></div></dl><p><a id=\"form-json\" href=\"");

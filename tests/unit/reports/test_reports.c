@@ -465,6 +465,36 @@ BOTH(reports_flow, district_approves_before_july_2025)
 	report_status_list_cleanup(&l);
 }
 
+/* The form's default deadline (MM-DD) falls in the period's own year: the
+ * yearly report of 2024 is due on 15/12/2024, not a year later; only a
+ * day before the period begins moves to the next year. */
+BOTH(reports_flow, default_deadline_in_the_period_year)
+{
+	struct world w;
+	struct kh_err err = KH_ERR_INIT;
+	char *dl = NULL;
+
+	world_init(&w, db);
+	cr_assert(reports_assign(db, &w.sys, "yearly", "commune", "2024", NULL,
+	    &err) == 0, "%s", err.msg ? err.msg : "");
+	cr_assert(db_query_text(db, "SELECT a.deadline FROM report_assignments a"
+	    " JOIN report_forms f ON f.id = a.form_id WHERE f.code = 'yearly'"
+	    " AND a.period = '2024' AND a.unit_kind = 'commune'", DB_NOARGS, &dl,
+	    &err) == 0);
+	cr_expect_str_eq(dl, "2024-12-15");
+	free(dl);
+	dl = NULL;
+	/* A deadline given by hand wins over the default. */
+	cr_assert(reports_assign(db, &w.sys, "yearly", "district", "2024",
+	    "2025-01-10", &err) == 0);
+	cr_assert(db_query_text(db, "SELECT a.deadline FROM report_assignments a"
+	    " JOIN report_forms f ON f.id = a.form_id WHERE f.code = 'yearly'"
+	    " AND a.period = '2024' AND a.unit_kind = 'district'", DB_NOARGS,
+	    &dl, &err) == 0);
+	cr_expect_str_eq(dl, "2025-01-10");
+	free(dl);
+}
+
 BOTH(reports_flow, known_figures_filled_with_their_source)
 {
 	struct world w;
