@@ -1213,3 +1213,22 @@ reports_source_words(const char *src)
 			return names[i].words;
 	return src;
 }
+
+const char *
+reports_unit_words(const char *kind, const char *code)
+{
+	if (kind == NULL)
+		return NULL;
+	if (strcmp(kind, RF_MONEY) == 0)
+		return N_("đồng");
+	if (strcmp(kind, RF_PCT) == 0)
+		return "%";
+	if (strcmp(kind, RF_INT) != 0 || code == NULL)
+		return NULL;
+	if (strstr(code, "household") != NULL)
+		return N_("households");
+	if (strncmp(code, "pop", 3) == 0 || strstr(code, "member") != NULL ||
+	    strstr(code, "participant") != NULL || strncmp(code, "cdht", 4) == 0)
+		return N_("people");
+	return NULL;
+}

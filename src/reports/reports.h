@@ -200,6 +200,10 @@ const char *reports_source_words(const char *src);
  * max_whole_digits before the decimals). */
 bool reports_hundredths_parse(const char *s, int max_whole_digits,
     int64_t *v);
+/* What a field's figure is counted in, from its kind and code: an English
+ * msgid to translate ("đồng", "households", "people") or "%", or NULL when
+ * nothing more can be said than its kind (a plain count, a text). */
+const char *reports_unit_words(const char *kind, const char *code);
 /* Index of a field by code, or -1. */
 int reports_form_field(const struct report_form *f, const char *code);
 

@@ -109,17 +109,15 @@ kind_words(struct http_req *req, const char *kind)
 
 /* What a figure of this kind is counted in. */
 static const char *
-kind_unit(struct http_req *req, const char *kind)
+kind_unit(struct http_req *req, const char *kind, const char *code)
 {
-	if (kind == NULL)
-		return "—";
-	if (strcmp(kind, RF_MONEY) == 0)
-		return tr(req, N_("đồng"));
-	if (strcmp(kind, RF_PCT) == 0)
-		return "%";
-	if (strcmp(kind, RF_BOOL) == 0)
+	const char *w = reports_unit_words(kind, code);
+
+	if (w != NULL)
+		return tr(req, w);
+	if (kind != NULL && strcmp(kind, RF_BOOL) == 0)
 		return tr(req, N_("yes (có) or no (không)"));
-	if (strcmp(kind, RF_INT) == 0)
+	if (kind != NULL && strcmp(kind, RF_INT) == 0)
 		return tr(req, N_("a whole number"));
 	return "—";
 }
@@ -404,7 +402,7 @@ field_row(struct http_req *req, struct buf *b, json_t *root, json_t *fd,
 	html_raw(b, "</code></td><td>");
 	html_text(b, kind_words(req, kind));
 	html_raw(b, "</td><td>");
-	html_text(b, kind_unit(req, kind));
+	html_text(b, kind_unit(req, kind, code));
 	html_raw(b, "</td><td>");
 	html_text(b, breakdown_words(req, jstr(fd, "breakdown")));
 	html_raw(b, "</td><td>");

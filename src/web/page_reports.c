@@ -75,19 +75,9 @@ field_title(struct http_req *req, const struct report_field *f)
 static const char *
 field_unit(struct http_req *req, const struct report_field *f)
 {
-	if (strcmp(f->kind, RF_MONEY) == 0)
-		return tr(req, N_("đồng"));
-	if (strcmp(f->kind, RF_PCT) == 0)
-		return "%";
-	if (strcmp(f->kind, RF_INT) != 0)
-		return NULL;
-	if (strstr(f->code, "household") != NULL)
-		return tr(req, N_("households"));
-	if (strncmp(f->code, "pop", 3) == 0 || strstr(f->code, "member") != NULL ||
-	    strstr(f->code, "participant") != NULL ||
-	    strncmp(f->code, "cdht", 4) == 0)
-		return tr(req, N_("people"));
-	return NULL;
+	const char *w = reports_unit_words(f->kind, f->code);
+
+	return w != NULL ? tr(req, w) : NULL;
 }
 
 static const char *

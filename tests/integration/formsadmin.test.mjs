@@ -100,6 +100,11 @@ for (const backend of backends()) {
       assert.match(pop[1], /<code>population<\/code>/);
       assert.match(pop[1], /bắt buộc/);
       assert.match(pop[1], /<td class="source">[^<]*sổ theo dõi nhân khẩu/);
+      // Counted in people, as on the report's entry page; households in
+      // households.
+      assert.match(pop[1], /<\/td><td>người<\/td>/);
+      const hh = res.text.match(/<tr data-field="households">(.*?)<\/tr>/);
+      assert.match(hh[1], /<\/td><td>hộ<\/td>/);
       assert.match(res.text, /id="default-deadline">15\/12 /);
       assert.match(res.text, /<ul id="rules"><li>/, 'the checks are listed');
       assert.match(res.text, /id="form-json" href="\/reports\/forms\/yearly.json"/);
