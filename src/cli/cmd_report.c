@@ -631,7 +631,13 @@ cmd_indicator(int argc, char **argv)
 	    " --period PERIOD [--structure old|new] [--format csv|json]"), NULL);
 }
 
-/* ---- demo ---- */
+/* ---- demo ----
+ *
+ * A few approved reports, saved, submitted and approved through the
+ * module's API like any other. As with the demo's learning models, every
+ * action is done on the day the demo runs, so reports of past periods are
+ * flagged late against their deadlines: the demo shows figures, not a
+ * calendar. */
 
 struct demo_report {
 	const char *form, *unit, *period, *structure;
