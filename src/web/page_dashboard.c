@@ -394,6 +394,24 @@ dash_request(struct http_req *req, struct http_resp *resp, bool api,
 }
 
 
+/* A cell named by its column (data-label): on a phone the rows of the
+ * dashboard's tables are shown as cards, each figure under the name of its
+ * column. */
+static void
+cell_open(struct http_req *req, struct buf *b, const char *cls,
+    const char *label)
+{
+	html_raw(b, "<td");
+	if (cls != NULL) {
+		html_raw(b, " class=\"");
+		html_raw(b, cls);
+		html_raw(b, "\"");
+	}
+	html_raw(b, " data-label=\"");
+	html_attr(b, tr(req, label));
+	html_raw(b, "\">");
+}
+
 static void
 fig_table_head(struct http_req *req, struct buf *b, const char *first)
 {
@@ -416,18 +434,22 @@ static void
 fig_cells(struct http_req *req, struct buf *b,
     const struct report_indicator_row *r)
 {
-	html_raw(b, "<td class=\"num\">");
+	cell_open(req, b, "num", N_("Numerator"));
 	html_int(b, r->numerator);
-	html_raw(b, "</td><td class=\"num\">");
+	html_raw(b, "</td>");
+	cell_open(req, b, "num", N_("Denominator"));
 	if (r->has_den)
 		html_int(b, r->denominator);
 	else
 		html_raw(b, "—");
-	html_raw(b, "</td><td class=\"num value\">");
+	html_raw(b, "</td>");
+	cell_open(req, b, "num value", N_("Value"));
 	value_html(req, b, r->has_value, r->value_x100, r->unit);
-	html_raw(b, "</td><td>");
+	html_raw(b, "</td>");
+	cell_open(req, b, NULL, N_("Target"));
 	target_html(req, b, r);
-	html_raw(b, "</td><td>");
+	html_raw(b, "</td>");
+	cell_open(req, b, NULL, N_("Result"));
 	met_html(req, b, r->met);
 	html_raw(b, "</td>");
 }
@@ -518,23 +540,6 @@ dash_href(struct buf *b, const char *unit_code, const struct dash *d,
 }
 
 /* ---- The overview of every indicator ---- */
-
-/* A cell of the overview named by its column (data-label): on a phone the
- * rows are shown as cards, each figure under the name of its column. */
-static void
-cell_open(struct http_req *req, struct buf *b, const char *cls,
-    const char *label)
-{
-	html_raw(b, "<td");
-	if (cls != NULL) {
-		html_raw(b, " class=\"");
-		html_raw(b, cls);
-		html_raw(b, "\"");
-	}
-	html_raw(b, " data-label=\"");
-	html_attr(b, tr(req, label));
-	html_raw(b, "\">");
-}
 
 /*
  * One row per indicator: its title (a link to its detail), the unit's

@@ -144,6 +144,13 @@ test('reading the indicators dashboard on a phone', async (t) => {
   assert.deepEqual(first.slice(0, 3).map((c) => c.label), ['Giá trị', 'Mục tiêu', 'Kết quả']);
   const win = await page.evaluate(() => window.innerWidth);
   assert.ok(first.every((c) => c.right <= win), `figures inside the screen: ${first.map((c) => c.right)}`);
+  // So are the figures of the indicator's tables by unit and by year, each
+  // under the name of its column.
+  const detail = await page.$$eval('section.indicator table.fig tbody td', (tds) =>
+    tds.map((td) => ({ label: td.dataset.label, right: td.getBoundingClientRect().right })));
+  assert.ok(detail.length >= 5);
+  assert.ok(detail.every((c) => c.right <= win), `table figures inside the screen: ${detail.map((c) => c.right)}`);
+  assert.ok(detail.filter((c) => c.label === 'Mẫu số').length >= 2, 'labelled in both tables');
   assert.equal((await page.$$('section.indicator')).length, 1);
 
   const widths = await page.evaluate(() => ({
