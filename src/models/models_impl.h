@@ -62,7 +62,7 @@ int models_deadlines_for(struct db *db, int64_t unit_id, int year,
 /*
  * The "subject name" expression for a registration aliased r. A person's
  * name, and a household head's, follow the restriction rule of people.h:
- * W is the placeholder bound to people_name_scope(actor).
+ * W is the SQL parameter bound to people_name_scope(actor).
  */
 #define MODELS_SUBJECT_NAME(W) \
 	"(CASE r.subject_kind" \

@@ -286,7 +286,7 @@ out:
 	return rc;
 }
 
-/* W: the placeholder bound to people_name_scope(actor) (people.h). */
+/* W: the SQL parameter bound to people_name_scope(actor) (people.h). */
 #define SQL_REG_COLS(W) \
 	"SELECT r.id, r.model, r.year, r.subject_kind, r.subject_id, " \
 	MODELS_SUBJECT_NAME(W) ", r.unit_id, u.code, u.name," \

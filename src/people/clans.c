@@ -47,7 +47,7 @@ clan_list_cleanup(struct clan_list *l)
 
 /*
  * Household columns: id, unit, number, the head's name (as the actor may
- * see it: W is the placeholder bound to people_name_scope, people.h) and
+ * see it: W is the SQL parameter bound to people_name_scope, people.h) and
  * the member count. Numbers sort as numbers when they are numbers ("2"
  * before "10"): shorter first, then as text.
  */
@@ -266,7 +266,7 @@ out:
 	return rc;
 }
 
-/* W: the placeholder bound to people_name_scope (the head's name). */
+/* W: the SQL parameter bound to people_name_scope (the head's name). */
 #define SQL_CLAN_COLS(W) \
 	"SELECT c.id, c.unit_id, u.code, u.name, c.name, c.branch," \
 	" COALESCE(c.head_person_id, 0), COALESCE(" PEOPLE_NAME_SQL("p", W) ", '')," \

@@ -159,7 +159,7 @@ int people_consent(struct db *db, const struct actor *a, int64_t person_id,
  *
  * PEOPLE_HIDDEN_SQL(P, W) is an SQL condition, true when the name of the
  * person row aliased P must be hidden; PEOPLE_NAME_SQL(P, W) is the name to
- * show. W is the placeholder (e.g. "$2") bound to people_name_scope(actor).
+ * show. W is the SQL parameter (e.g. "$2") bound to people_name_scope(actor).
  * Both P and W are written in code, never input.
  */
 #define PEOPLE_HIDDEN_SQL(P, W) \

@@ -612,7 +612,7 @@ public_list_cleanup(struct public_list *l)
 /*
  * The last column says whether the person the form was matched to is
  * restricted and hidden from the actor (people.h, PEOPLE_HIDDEN_SQL; W is
- * the placeholder bound to people_name_scope): the form then shows the same
+ * the SQL parameter bound to people_name_scope): the form then shows the same
  * mark as the registry.
  */
 #define SQL_SUB_COLS(W) \
